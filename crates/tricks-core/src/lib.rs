@@ -1,0 +1,26 @@
+//! Policy of the chapter as typed data: recipes with their defaults (each set once, with its page),
+//! the checks that refuse impossible values before training, and the pure rules the training loop
+//! follows (learning-rate schedule, early stopping, penalty scaling, divergence). No tensors here.
+//!
+//! Page numbers (p.N) refer to Bengio, "Practical Recommendations for Gradient-Based Training of Deep
+//! Architectures", arXiv:1206.5533v2. DLT marks the Theano Deep Learning Tutorials the chapter cites;
+//! *ours* marks a choice made by this project where no source gives one.
+
+pub mod defaults;
+mod error;
+mod overrides;
+mod preprocessing;
+pub mod presets;
+mod recipe;
+mod schedule;
+mod stopping;
+
+pub use error::RecipeError;
+pub use overrides::apply_overrides;
+pub use preprocessing::Preprocessing;
+pub use recipe::{
+    Activation, Divergence, Init, MlpSpec, Model, Optimiser, OutputLoss, Penalty, Polyak, Recipe,
+};
+pub use schedule::LrSchedule;
+pub use stopping::{EarlyStopping, Patience, Stopping, StopDecision};
+pub use defaults::penalty_scale;

@@ -1,0 +1,380 @@
+//! Recipes: everything that defines a training run, as serialisable data with a `check()`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{EarlyStopping, LrSchedule, Patience, Preprocessing, RecipeError, Stopping, defaults};
+
+/// A complete training recipe. Presets live in [`crate::presets`]; the runner's flags override fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipe {
+    /// Preset or file this recipe came from.
+    pub name: String,
+    /// The model to train.
+    pub model: Model,
+    /// Stochastic gradient descent settings.
+    pub optimiser: Optimiser,
+    /// Weight penalties.
+    pub penalty: Penalty,
+    /// When to stop.
+    pub stopping: Stopping,
+    /// Validate every this many training examples; `None` means once per epoch. Must be at least the
+    /// validation-set size (p.9-10).
+    pub validate_every: Option<usize>,
+    /// Input preprocessing, fitted on the training split only.
+    pub preprocessing: Preprocessing,
+    /// What to do when the training loss diverges.
+    pub divergence: Divergence,
+    /// Seed for initialisation and example order.
+    pub seed: u64,
+}
+
+/// Which model to train.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Model {
+    /// A multi-layer perceptron.
+    Mlp(MlpSpec),
+}
+
+/// Shape of a multi-layer perceptron.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MlpSpec {
+    /// Hidden layer sizes, input side first; empty for a linear model (logistic regression).
+    pub hidden: Vec<usize>,
+    /// Hidden non-linearity (p.14).
+    pub activation: Activation,
+    /// Output units and the loss paired with them (p.14).
+    pub output: OutputLoss,
+    /// Weight initialisation.
+    pub init: Init,
+}
+
+/// Hidden-unit non-linearities of the chapter (p.14, p.27).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Activation {
+    /// tanh(a).
+    Tanh,
+    /// 1/(1+e^−a).
+    Sigmoid,
+    /// max(0, a).
+    Rectifier,
+    /// a/(1+|a|).
+    Softsign,
+    /// max(−1, min(1, a)).
+    HardTanh,
+}
+
+impl Activation {
+    /// Gain of the Glorot uniform bound for layers feeding this non-linearity (p.14-15).
+    pub fn glorot_gain(self) -> f64 {
+        match self {
+            Activation::Sigmoid => defaults::GLOROT_GAIN_SIGMOID,
+            _ => defaults::GLOROT_GAIN_TANH,
+        }
+    }
+}
+
+/// Output units paired with their loss (p.14); never a hard non-linearity on the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputLoss {
+    /// Softmax outputs with the negative log-likelihood of the class.
+    SoftmaxNll,
+    /// Sigmoid outputs with the cross-entropy against one-hot targets.
+    SigmoidCrossEntropy,
+    /// Linear outputs with the squared error against one-hot targets.
+    LinearSquaredError,
+}
+
+/// Weight initialisation (p.14-15): biases 0, weights U(−r, r) with r = gain·√(6/(fan_in+fan_out)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Init {
+    /// Start the output layer's weights at zero ("output weights may be 0", p.15).
+    pub zero_output_weights: bool,
+}
+
+/// Mini-batch SGD with the averaged gradient (Eq. 1, p.6).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Optimiser {
+    /// Initial learning rate ε0 (p.8-9).
+    pub learning_rate: f64,
+    /// Mini-batch size B (p.9).
+    pub batch_size: usize,
+    /// Learning-rate schedule (p.9).
+    pub schedule: LrSchedule,
+    /// Chapter-form momentum β in ḡ ← (1−β)ḡ + βg; 1 is plain SGD (p.10). Conventional μ = 1 − β.
+    pub momentum_beta: f64,
+    /// Predict with a moving average of the parameters (p.10).
+    pub polyak: Option<Polyak>,
+    /// Per-layer learning-rate multipliers, input layer first (p.11); missing layers use 1.
+    pub layer_learning_rates: Vec<f64>,
+    /// Learning-rate multiplier for biases (p.11).
+    pub bias_learning_rate: f64,
+}
+
+/// Polyak averaging as an exponential moving average θ̄ ← d·θ̄ + (1−d)·θ (p.10).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Polyak {
+    /// Decay d of the average.
+    pub decay: f64,
+}
+
+/// Weight penalties λ1·Σ|w| + λ2·Σw², on weights only, never biases (p.12-13); each mini-batch gets
+/// the penalty's gradient scaled by B′/T ([`defaults::penalty_scale`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Penalty {
+    /// λ1, the L1 coefficient.
+    pub l1: f64,
+    /// λ2, the L2 coefficient.
+    pub l2: f64,
+}
+
+/// Divergence handling (p.5): restart from the initial state with ε0 divided by `lr_divisor`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Divergence {
+    /// ε0 is divided by this on each restart.
+    pub lr_divisor: f64,
+    /// Restarts before giving up.
+    pub max_retries: u32,
+    /// An epoch's mean loss above this multiple of the first epoch's counts as exploding.
+    pub explosion_factor: f64,
+}
+
+impl Default for Divergence {
+    fn default() -> Self {
+        Divergence {
+            lr_divisor: defaults::DIVERGENCE_LR_DIVISOR,
+            max_retries: defaults::DIVERGENCE_MAX_RETRIES,
+            explosion_factor: defaults::DIVERGENCE_EXPLOSION_FACTOR,
+        }
+    }
+}
+
+impl Recipe {
+    /// The chapter's default recipe: an MLP with one hidden layer of tanh units, softmax + NLL, plain SGD
+    /// with ε0 = 0.01 and B = 32, constant rate, DLT early stopping, standardised inputs.
+    pub fn chapter_default() -> Self {
+        Recipe {
+            name: "mlp".into(),
+            model: Model::Mlp(MlpSpec {
+                hidden: defaults::HIDDEN_LAYERS.to_vec(),
+                activation: Activation::Tanh,
+                output: OutputLoss::SoftmaxNll,
+                init: Init { zero_output_weights: false },
+            }),
+            optimiser: Optimiser {
+                learning_rate: defaults::LEARNING_RATE,
+                batch_size: defaults::BATCH_SIZE,
+                schedule: LrSchedule::Constant,
+                momentum_beta: defaults::MOMENTUM_BETA,
+                polyak: None,
+                layer_learning_rates: Vec::new(),
+                bias_learning_rate: 1.0,
+            },
+            penalty: Penalty { l1: defaults::WEIGHT_DECAY, l2: defaults::WEIGHT_DECAY },
+            stopping: Stopping::Patience(Patience::default()),
+            validate_every: None,
+            preprocessing: Preprocessing::Standardise,
+            divergence: Divergence::default(),
+            seed: defaults::SEED,
+        }
+    }
+
+    /// The DLT MLP tutorial: 500 tanh hidden units, ε0 = 0.01, B = 20, L2 1e-4, zero output weights,
+    /// raw pixels (CHAPTER.md §6). The L2 coefficient is applied with the chapter's λ·B/T scaling.
+    pub fn dlt_mlp() -> Self {
+        let mut r = Self::chapter_default();
+        r.name = "dlt-mlp".into();
+        let Model::Mlp(spec) = &mut r.model;
+        spec.hidden = vec![500];
+        spec.init.zero_output_weights = true;
+        r.optimiser.batch_size = 20;
+        r.penalty.l2 = 1e-4;
+        r.preprocessing = Preprocessing::None;
+        r
+    }
+
+    /// DLT logistic regression: no hidden layer, ε0 = 0.13, B = 600, zero weights (CHAPTER.md §6).
+    pub fn logistic() -> Self {
+        let mut r = Self::chapter_default();
+        r.name = "logistic".into();
+        let Model::Mlp(spec) = &mut r.model;
+        spec.hidden = Vec::new();
+        spec.init.zero_output_weights = true;
+        r.optimiser.learning_rate = 0.13;
+        r.optimiser.batch_size = 600;
+        r.preprocessing = Preprocessing::None;
+        r
+    }
+
+    /// Refuse impossible values before any training, naming the field, the value and the allowed range.
+    pub fn check(&self) -> Result<(), RecipeError> {
+        let o = &self.optimiser;
+        positive_finite("optimiser.learning_rate", o.learning_rate)?;
+        if o.learning_rate >= 10.0 {
+            return Err(RecipeError::range("optimiser.learning_rate", o.learning_rate, "(0, 10); typical (1e-6, 1) (p.8)"));
+        }
+        if o.batch_size == 0 {
+            return Err(RecipeError::range("optimiser.batch_size", 0, "1 or more (p.9)"));
+        }
+        if let LrSchedule::InverseTime { tau: 0 } = o.schedule {
+            return Err(RecipeError::range("optimiser.schedule.tau", 0, "1 or more updates (p.9)"));
+        }
+        if !(o.momentum_beta > 0.0 && o.momentum_beta <= 1.0) {
+            return Err(RecipeError::range("optimiser.momentum_beta", o.momentum_beta, "(0, 1]; 1 = no momentum (p.10)"));
+        }
+        if let Some(p) = &o.polyak
+            && !(p.decay > 0.0 && p.decay < 1.0)
+        {
+            return Err(RecipeError::range("optimiser.polyak.decay", p.decay, "(0, 1)"));
+        }
+        for (i, &m) in o.layer_learning_rates.iter().enumerate() {
+            if !(m.is_finite() && m >= 0.0) {
+                return Err(RecipeError::range(&format!("optimiser.layer_learning_rates[{i}]"), m, "[0, ∞)"));
+            }
+        }
+        if !(o.bias_learning_rate.is_finite() && o.bias_learning_rate >= 0.0) {
+            return Err(RecipeError::range("optimiser.bias_learning_rate", o.bias_learning_rate, "[0, ∞)"));
+        }
+        for (field, v) in [("penalty.l1", self.penalty.l1), ("penalty.l2", self.penalty.l2)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(RecipeError::range(field, v, "[0, ∞) (p.12)"));
+            }
+        }
+        match &self.stopping {
+            Stopping::Patience(p) => {
+                if p.initial == 0 {
+                    return Err(RecipeError::range("stopping.initial", 0, "1 or more updates"));
+                }
+                if !(p.increase >= 1.0 && p.increase.is_finite()) {
+                    return Err(RecipeError::range("stopping.increase", p.increase, "[1, ∞)"));
+                }
+                if !(p.improvement_threshold > 0.0 && p.improvement_threshold <= 1.0) {
+                    return Err(RecipeError::range("stopping.improvement_threshold", p.improvement_threshold, "(0, 1]"));
+                }
+                if p.max_epochs == 0 {
+                    return Err(RecipeError::range("stopping.max_epochs", 0, "1 or more"));
+                }
+            }
+            Stopping::Off { epochs: 0 } => return Err(RecipeError::range("stopping.epochs", 0, "1 or more")),
+            Stopping::Off { .. } => {}
+        }
+        if self.validate_every == Some(0) {
+            return Err(RecipeError::range("validate_every", 0, "at least the validation-set size (p.9)"));
+        }
+        if let Preprocessing::Pca { variance_kept } = self.preprocessing
+            && !(variance_kept > 0.0 && variance_kept <= 1.0)
+        {
+            return Err(RecipeError::range("preprocessing.variance_kept", variance_kept, "(0, 1]"));
+        }
+        let d = &self.divergence;
+        if !(d.lr_divisor > 1.0 && d.lr_divisor.is_finite()) {
+            return Err(RecipeError::range("divergence.lr_divisor", d.lr_divisor, "(1, ∞); the chapter uses 3 (p.5)"));
+        }
+        if !(d.explosion_factor > 1.0) {
+            return Err(RecipeError::range("divergence.explosion_factor", d.explosion_factor, "(1, ∞]"));
+        }
+        match &self.model {
+            Model::Mlp(spec) => {
+                if let Some(i) = spec.hidden.iter().position(|&h| h == 0) {
+                    return Err(RecipeError::range(&format!("model.hidden[{i}]"), 0, "1 or more units"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Check that validating every `validate_every` examples looks at least once per validation set's
+    /// worth of examples (p.9-10: N ≥ validation-set size).
+    pub fn check_validation_interval(&self, valid_len: usize) -> Result<(), RecipeError> {
+        match self.validate_every {
+            Some(n) if n < valid_len => Err(RecipeError::range(
+                "validate_every",
+                n,
+                &format!("at least the validation-set size, {valid_len} (p.9-10)"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A fresh stopping state for this recipe.
+    pub fn early_stopping(&self) -> EarlyStopping {
+        EarlyStopping::new(&self.stopping)
+    }
+}
+
+fn positive_finite(field: &str, v: f64) -> Result<(), RecipeError> {
+    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(RecipeError::range(field, v, "(0, ∞)")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_default_recipe_uses_the_chapter_values() {
+        let r = Recipe::chapter_default();
+        assert_eq!(r.optimiser.learning_rate, 0.01);
+        assert_eq!(r.optimiser.batch_size, 32);
+        assert_eq!(r.optimiser.schedule, LrSchedule::Constant);
+        assert_eq!(r.optimiser.momentum_beta, 1.0);
+        assert_eq!(r.optimiser.polyak, None);
+        assert_eq!(r.penalty, Penalty { l1: 0.0, l2: 0.0 });
+        assert_eq!(r.stopping, Stopping::Patience(Patience { initial: 10_000, increase: 2.0, improvement_threshold: 0.995, max_epochs: 1000 }));
+        assert_eq!(r.divergence.lr_divisor, 3.0);
+        r.check().unwrap();
+    }
+
+    #[test]
+    fn glorot_gain_is_four_for_sigmoid_and_one_for_tanh() {
+        assert_eq!(Activation::Sigmoid.glorot_gain(), 4.0);
+        assert_eq!(Activation::Tanh.glorot_gain(), 1.0);
+    }
+
+    #[test]
+    fn dlt_presets_match_the_tutorial_settings() {
+        let r = Recipe::dlt_mlp();
+        assert_eq!((r.optimiser.learning_rate, r.optimiser.batch_size, r.penalty.l2), (0.01, 20, 1e-4));
+        let l = Recipe::logistic();
+        assert_eq!((l.optimiser.learning_rate, l.optimiser.batch_size), (0.13, 600));
+        r.check().unwrap();
+        l.check().unwrap();
+    }
+
+    #[test]
+    fn impossible_values_are_refused_with_field_value_and_range() {
+        let mut r = Recipe::chapter_default();
+        r.optimiser.learning_rate = -0.1;
+        let msg = r.check().unwrap_err().to_string();
+        assert!(msg.contains("optimiser.learning_rate") && msg.contains("-0.1") && msg.contains("(0, ∞)"), "{msg}");
+
+        let mut r = Recipe::chapter_default();
+        r.optimiser.batch_size = 0;
+        assert!(r.check().unwrap_err().to_string().contains("optimiser.batch_size"));
+
+        let mut r = Recipe::chapter_default();
+        r.preprocessing = Preprocessing::Pca { variance_kept: 1.5 };
+        assert!(r.check().unwrap_err().to_string().contains("variance_kept"));
+
+        let mut r = Recipe::chapter_default();
+        r.optimiser.momentum_beta = 0.0;
+        assert!(r.check().unwrap_err().to_string().contains("momentum_beta"));
+    }
+
+    #[test]
+    fn validation_interval_below_validation_set_size_is_refused() {
+        let mut r = Recipe::chapter_default();
+        r.validate_every = Some(100);
+        assert!(r.check_validation_interval(50).is_ok());
+        let msg = r.check_validation_interval(500).unwrap_err().to_string();
+        assert!(msg.contains("validate_every") && msg.contains("500"), "{msg}");
+    }
+}
