@@ -20,7 +20,7 @@ pub struct Preset {
 
 /// Every preset, the default first.
 pub const PRESETS: &[Preset] = &[
-    Preset { name: "mlp", summary: "the chapter's default MLP (1000 tanh units, SGD ε0 0.01, B 32)", source: "chapter", build: Recipe::chapter_default },
+    Preset { name: "mlp", summary: "the chapter's default MLP (1000 rectifier units, SGD ε0 0.01, B 32)", source: "chapter", build: Recipe::chapter_default },
     Preset { name: "dlt-mlp", summary: "Deep Learning Tutorials MLP 500 tanh units, B 20, L2 1e-4", source: "DLT mlp.py", build: Recipe::dlt_mlp },
     Preset { name: "logistic", summary: "Deep Learning Tutorials logistic regression, ε0 0.13, B 600", source: "DLT logistic_sgd.py", build: Recipe::logistic },
 ];
@@ -30,7 +30,7 @@ const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("name", "-"),
     ("model.kind", "p.14"),
     ("model.hidden", "p.11 (size ours)"),
-    ("model.activation", "p.14"),
+    ("model.activation", "p.14 (choice ours)"),
     ("model.output", "p.14"),
     ("model.init", "p.14-15"),
     ("optimiser.learning_rate", "p.8-9"),

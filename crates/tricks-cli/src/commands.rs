@@ -1,0 +1,124 @@
+//! The subcommands: parse into a recipe and a data source, call the library, print.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use burn::tensor::backend::AutodiffBackend;
+use tricks_core::presets::{PRESETS, describe, resolve};
+use tricks_core::{Recipe, apply_overrides};
+use tricks_data::{DataSource, Header, LabelColumn};
+use tricks_train::{Progress, Report, RunInfo, RunOptions, Silent, files, read_json};
+
+use crate::backend::{OnBackend, dispatch};
+use crate::bar::Bars;
+use crate::{DataArgs, EvalArgs, HeaderArg, TrainArgs};
+
+fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
+    let label = match label_column {
+        None => LabelColumn::Last,
+        Some(s) => s.parse::<usize>().map_or_else(|_| LabelColumn::Name(s.to_string()), LabelColumn::Index),
+    };
+    let header = match header {
+        HeaderArg::Detect => Header::Detect,
+        HeaderArg::Yes => Header::Present,
+        HeaderArg::No => Header::Absent,
+    };
+    Ok(DataSource::parse(spec, label, header)?)
+}
+
+struct TrainJob {
+    recipe: Recipe,
+    data: DataSource,
+    options: RunOptions,
+    quiet: bool,
+}
+
+impl OnBackend for TrainJob {
+    type Output = Report;
+    fn run<B: AutodiffBackend>(self, device: B::Device, backend: &str) -> Result<Report> {
+        let mut progress: Box<dyn Progress> = if self.quiet { Box::new(Silent) } else { Box::new(Bars::new()) };
+        let options = RunOptions { backend: backend.to_string(), ..self.options };
+        Ok(tricks_train::run::<B>(&self.recipe, &self.data, &options, &device, progress.as_mut())?)
+    }
+}
+
+/// `tricks train`.
+pub fn train(args: TrainArgs) -> Result<()> {
+    let DataArgs { data, label_column, header } = args.data;
+    let mut overrides = args.overrides;
+    if let Some(seed) = args.seed {
+        overrides.push(format!("seed={seed}"));
+    }
+    let recipe = apply_overrides(&resolve(&args.recipe)?, &overrides)?;
+    let source = data_source(&data, label_column.as_deref(), header)?;
+    let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
+    let options = RunOptions {
+        out,
+        backend: String::new(),
+        data_spec: data.clone(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    };
+    let report = dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?;
+    println!(
+        "test accuracy {:.2} % · valid error {:.2} % · {} epochs · {} examples · {:.1} s{}",
+        report.test_accuracy,
+        report.valid_error,
+        report.epochs,
+        report.examples_seen,
+        report.seconds,
+        if report.restarts > 0 { format!(" · {} restarts, ε0 = {:.3e}", report.restarts, report.learning_rate) } else { String::new() }
+    );
+    println!("run directory: {}", report.run_dir.display());
+    Ok(())
+}
+
+fn default_run_dir(recipe: &str, data: &str) -> PathBuf {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let data_name: String = std::path::Path::new(data)
+        .file_stem()
+        .map_or("data".into(), |s| s.to_string_lossy().into_owned())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .collect();
+    PathBuf::from("runs").join(format!("{recipe}-{data_name}-{stamp}"))
+}
+
+struct EvalJob {
+    run: PathBuf,
+    data: DataSource,
+}
+
+impl OnBackend for EvalJob {
+    type Output = f64;
+    fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<f64> {
+        Ok(tricks_train::evaluate::<B::InnerBackend>(&self.run, &self.data, &device)?)
+    }
+}
+
+/// `tricks eval`.
+pub fn eval(args: EvalArgs) -> Result<()> {
+    let info: RunInfo = read_json(&args.run, files::RUN)?;
+    let spec = args.data.unwrap_or(info.data_spec.clone());
+    let source = data_source(&spec, args.label_column.as_deref(), args.header)?;
+    let accuracy = dispatch(args.backend, EvalJob { run: args.run.clone(), data: source })?;
+    let reported: Report = read_json(&args.run, files::REPORT).context("reading the run's report")?;
+    println!("test accuracy {accuracy:.2} % (the run reported {:.2} %)", reported.test_accuracy);
+    Ok(())
+}
+
+/// `tricks recipes`.
+pub fn recipes(name: Option<&str>) -> Result<()> {
+    for preset in PRESETS.iter().filter(|p| name.is_none_or(|n| n == p.name)) {
+        println!("{} — {}", preset.name, preset.summary);
+        for (field, value, source) in describe(&(preset.build)(), preset.source) {
+            println!("    {field:<36} {value:<28} {source}");
+        }
+        println!();
+    }
+    if let Some(n) = name
+        && !PRESETS.iter().any(|p| p.name == n)
+    {
+        resolve(n)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! `tricks`: train, evaluate and inspect models with the chapter's recipes.
+
+mod backend;
+mod bar;
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Train neural networks the way Bengio's "Practical Recommendations for Gradient-Based Training of
+/// Deep Architectures" says, on CPU or GPU.
+#[derive(Parser)]
+#[command(name = "tricks", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Train a model and write a run directory (recipe, curves, model, report).
+    Train(TrainArgs),
+    /// Reload a run directory's model and report its test accuracy.
+    Eval(EvalArgs),
+    /// List the preset recipes with every value and its source (or one preset in full).
+    Recipes {
+        /// Show only this preset.
+        name: Option<String>,
+    },
+}
+
+/// Which data to load.
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// `digits` (embedded UCI digits), `fashion-mnist`, an MNIST-format IDX folder, or a CSV file.
+    #[arg(long, default_value = "digits")]
+    data: String,
+    /// CSV label column: a header name or a 0-based index (default: the last column).
+    #[arg(long)]
+    label_column: Option<String>,
+    /// Whether the CSV has a header row.
+    #[arg(long, value_enum, default_value_t = HeaderArg::Detect)]
+    header: HeaderArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum HeaderArg {
+    Detect,
+    Yes,
+    No,
+}
+
+/// Compute backend.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum BackendArg {
+    /// CPU (ndarray).
+    Ndarray,
+    /// Any GPU through Vulkan/Metal/DX12 (or Mesa's software Vulkan driver).
+    Wgpu,
+    /// NVIDIA GPUs through CUDA.
+    Cuda,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// A preset name (see `tricks recipes`) or a JSON/TOML recipe file.
+    #[arg(long, default_value = "mlp")]
+    recipe: String,
+    /// Override a recipe field, e.g. `--set optimiser.learning_rate=0.05` or `--set model.hidden=[500,500]`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Seed (shorthand for `--set seed=N`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Run directory to create (default: a new folder under `runs/`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
+    backend: BackendArg,
+    /// No progress bars; print only the final report.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// The run directory.
+    run: PathBuf,
+    /// Data to evaluate on (default: the data the run was trained on).
+    #[arg(long)]
+    data: Option<String>,
+    /// CSV label column, as for `train`.
+    #[arg(long)]
+    label_column: Option<String>,
+    #[arg(long, value_enum, default_value_t = HeaderArg::Detect)]
+    header: HeaderArg,
+    #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
+    backend: BackendArg,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Train(args) => commands::train(args),
+        Command::Eval(args) => commands::eval(args),
+        Command::Recipes { name } => commands::recipes(name.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

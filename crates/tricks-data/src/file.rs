@@ -1,0 +1,58 @@
+//! Reading a whole file into memory, decompressing it when it is gzip (detected by its magic bytes,
+//! whatever its name).
+
+use std::io::Read;
+use std::path::Path;
+
+use flate2::read::MultiGzDecoder;
+
+use crate::DataError;
+
+/// The two bytes every gzip member starts with.
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+
+/// Largest capacity reserved up front from a gzip trailer's size field (a damaged trailer must not
+/// make us allocate gigabytes).
+const MAX_SIZE_HINT: usize = 1 << 30;
+
+/// The bytes of `path`, decompressed if they are gzip.
+pub(crate) fn read_maybe_gz(path: &Path) -> Result<Vec<u8>, DataError> {
+    let bytes = std::fs::read(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            DataError::NotFound {
+                path: path.to_path_buf(),
+                hint: "check the path".to_string(),
+            }
+        } else {
+            DataError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    decompress_if_gz(path, bytes)
+}
+
+/// `bytes` decompressed if they start with the gzip magic, else unchanged; `path` names them in errors.
+pub(crate) fn decompress_if_gz(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, DataError> {
+    if !bytes.starts_with(&GZIP_MAGIC) {
+        return Ok(bytes);
+    }
+    // ISIZE, the last four bytes, is the uncompressed size modulo 2^32 (RFC 1952): a good hint.
+    let hint = bytes
+        .len()
+        .checked_sub(4)
+        .map(|at| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize
+        })
+        .unwrap_or(0)
+        .min(MAX_SIZE_HINT);
+    let mut out = Vec::with_capacity(hint);
+    MultiGzDecoder::new(bytes.as_slice())
+        .read_to_end(&mut out)
+        .map_err(|e| DataError::Gzip {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+    Ok(out)
+}

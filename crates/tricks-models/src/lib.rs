@@ -1,0 +1,14 @@
+//! Models of the chapter as Burn modules, generic over the backend `B`.
+//!
+//! Parameters are initialised on the host from a seeded generator, so the same seed gives the same
+//! initial model on every backend.
+
+mod activation;
+mod init;
+mod loss;
+mod mlp;
+
+pub use activation::activate;
+pub use init::{glorot_linear, zero_linear};
+pub use loss::{one_hot, output_loss};
+pub use mlp::Mlp;

@@ -1,0 +1,49 @@
+//! The one error type of the crate; every variant names the picture it concerns.
+
+use std::path::PathBuf;
+
+/// Why a picture could not be written. Every variant names the target path.
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    /// Creating, writing or renaming the file failed.
+    #[error("cannot write plot {}: {source}", .path.display())]
+    Io {
+        /// The picture that was being written.
+        path: PathBuf,
+        /// The underlying failure.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Drawing or PNG encoding failed.
+    #[error("cannot draw plot {}: {message}", .path.display())]
+    Draw {
+        /// The picture that was being drawn.
+        path: PathBuf,
+        /// What the drawing library reported.
+        message: String,
+    },
+    /// The arguments cannot make a picture (e.g. an image of the wrong length).
+    #[error("invalid input for plot {}: {message}", .path.display())]
+    Input {
+        /// The picture that was asked for.
+        path: PathBuf,
+        /// What is wrong with the arguments.
+        message: String,
+    },
+}
+
+impl PlotError {
+    pub(crate) fn draw(path: &std::path::Path, message: impl ToString) -> Self {
+        Self::Draw {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn input(path: &std::path::Path, message: impl ToString) -> Self {
+        Self::Input {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+}

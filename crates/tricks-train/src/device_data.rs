@@ -1,0 +1,43 @@
+//! Data uploaded to the device once, so that mini-batches are selected there (p.23-24: minimise
+//! host-device transfers).
+
+use burn::tensor::{Int, Tensor, TensorData, backend::Backend};
+use tricks_data::Dataset;
+use tricks_models::one_hot;
+
+/// One split on the device: inputs, training targets and, for scoring, the labels on the host.
+#[derive(Debug, Clone)]
+pub struct DeviceSplit<B: Backend> {
+    /// Inputs, one example per row.
+    pub inputs: Tensor<B, 2>,
+    /// Training targets, one row per example (one-hot classes).
+    pub targets: Tensor<B, 2>,
+    /// Class labels.
+    pub labels: Vec<u32>,
+}
+
+impl<B: Backend> DeviceSplit<B> {
+    /// A classification split: one-hot targets over `data.classes`.
+    pub fn classification(data: &Dataset, device: &B::Device) -> Self {
+        let inputs = Tensor::from_data(TensorData::new(data.features.clone(), [data.len(), data.dim]), device);
+        DeviceSplit { inputs, targets: one_hot(&data.labels, data.classes, device), labels: data.labels.clone() }
+    }
+
+    /// Number of examples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether the split has no examples.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Rows `rows` of inputs and targets.
+    pub fn rows(&self, rows: &[usize]) -> (Tensor<B, 2>, Tensor<B, 2>) {
+        let device = self.inputs.device();
+        let idx: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
+        let idx = Tensor::<B, 1, Int>::from_data(TensorData::new(idx, [rows.len()]), &device);
+        (self.inputs.clone().select(0, idx.clone()), self.targets.clone().select(0, idx))
+    }
+}

@@ -1,0 +1,45 @@
+//! Errors of training and of run directories.
+
+use std::path::PathBuf;
+
+use tricks_core::RecipeError;
+use tricks_data::DataError;
+
+/// Why a run could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// The recipe is impossible.
+    #[error(transparent)]
+    Recipe(#[from] RecipeError),
+    /// The data could not be loaded or preprocessed.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// No training examples.
+    #[error("the training split is empty: give at least one training example")]
+    EmptyTrainingSet,
+    /// The loss diverged on every attempt (p.5).
+    #[error(
+        "training diverged {tries} times; the last attempt used ε0 = {last_learning_rate:.3e}. \
+         Check the data for extreme values, or lower optimiser.learning_rate further"
+    )]
+    Diverged {
+        /// Attempts made.
+        tries: u32,
+        /// ε0 of the last attempt.
+        last_learning_rate: f64,
+    },
+    /// Reading or writing a run directory failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl TrainError {
+    pub(crate) fn io(path: impl Into<PathBuf>, e: impl std::fmt::Display) -> Self {
+        TrainError::Io { path: path.into(), message: e.to_string() }
+    }
+}

@@ -1,0 +1,128 @@
+//! Gradient check by centred finite differences (p.21): for every parameter entry,
+//! (f(θ+ε) − f(θ−ε)) / 2ε against the gradient back-propagation computes.
+
+use burn::module::{AutodiffModule, ModuleMapper, ModuleVisitor, Param, ParamId};
+use burn::optim::GradientsParams;
+use burn::tensor::{ElementConversion, Tensor, TensorData, backend::AutodiffBackend};
+
+/// Step of the centred differences (p.21).
+pub const GRADCHECK_EPSILON: f64 = 1e-4;
+/// Largest relative error that passes, for a backend computing in f64 (*ours*: centred differences
+/// with ε = 1e-4 are accurate to about 1e-8 on smooth functions; kinks of rectifiers or hard tanh can
+/// exceed it only when an input falls within ε of the kink).
+pub const GRADCHECK_THRESHOLD: f64 = 1e-5;
+/// Floor of the denominator of the relative error, so that entries whose gradient is essentially zero
+/// are judged by their absolute error (*ours*).
+pub const GRADCHECK_FLOOR: f64 = 1e-4;
+
+/// The check of one parameter tensor.
+#[derive(Debug, Clone)]
+pub struct TensorCheck {
+    /// Dotted module path of the parameter (`layers.0.weight`).
+    pub path: String,
+    /// Number of entries checked.
+    pub entries: usize,
+    /// Largest relative error |a − n| / max(|a|, |n|, floor).
+    pub max_relative_error: f64,
+    /// Flat index of the entry with the largest error.
+    pub worst_entry: usize,
+    /// Analytic and numeric gradient of that entry.
+    pub worst_values: (f64, f64),
+    /// Entries where analytic and numeric gradients have opposite signs (the worst kind of bug, p.21).
+    pub sign_disagreements: usize,
+}
+
+/// The check of a whole model, worst tensor first.
+#[derive(Debug, Clone)]
+pub struct GradCheck {
+    /// One entry per parameter tensor, sorted by decreasing error.
+    pub tensors: Vec<TensorCheck>,
+}
+
+impl GradCheck {
+    /// Largest relative error over all tensors.
+    pub fn max_relative_error(&self) -> f64 {
+        self.tensors.iter().map(|t| t.max_relative_error).fold(0.0, f64::max)
+    }
+
+    /// Whether every entry is within `threshold` and no sign disagrees.
+    pub fn passed(&self, threshold: f64) -> bool {
+        self.tensors.iter().all(|t| t.max_relative_error <= threshold && t.sign_disagreements == 0)
+    }
+}
+
+/// Compare back-propagated and centred-difference gradients of `loss` for every parameter of `model`.
+/// Cost: two evaluations of `loss` per parameter entry, so use a small model and a small batch.
+pub fn gradient_check<B: AutodiffBackend, M: AutodiffModule<B>>(model: &M, loss: impl Fn(&M) -> Tensor<B, 1>) -> GradCheck {
+    let grads = GradientsParams::from_grads(loss(model).backward(), model);
+    let mut params = Collect::<B> { path: Vec::new(), grads: &grads, found: Vec::new(), _b: Default::default() };
+    model.visit(&mut params);
+    let value = |m: &M| loss(m).into_scalar().elem::<f64>();
+    let mut tensors: Vec<TensorCheck> = params
+        .found
+        .into_iter()
+        .map(|(path, id, analytic)| {
+            let mut check = TensorCheck { path, entries: analytic.len(), max_relative_error: 0.0, worst_entry: 0, worst_values: (0.0, 0.0), sign_disagreements: 0 };
+            for (entry, &a) in analytic.iter().enumerate() {
+                let shifted = |delta: f64| model.clone().map(&mut Shift::<B> { id, entry, delta, _b: Default::default() });
+                let n = (value(&shifted(GRADCHECK_EPSILON)) - value(&shifted(-GRADCHECK_EPSILON))) / (2.0 * GRADCHECK_EPSILON);
+                let error = (a - n).abs() / a.abs().max(n.abs()).max(GRADCHECK_FLOOR);
+                if error > check.max_relative_error {
+                    check.max_relative_error = error;
+                    check.worst_entry = entry;
+                    check.worst_values = (a, n);
+                }
+                if a.signum() != n.signum() && a.abs().max(n.abs()) > GRADCHECK_FLOOR {
+                    check.sign_disagreements += 1;
+                }
+            }
+            check
+        })
+        .collect();
+    tensors.sort_by(|a, b| b.max_relative_error.total_cmp(&a.max_relative_error));
+    GradCheck { tensors }
+}
+
+struct Collect<'a, B> {
+    path: Vec<String>,
+    grads: &'a GradientsParams,
+    found: Vec<(String, ParamId, Vec<f64>)>,
+    _b: std::marker::PhantomData<B>,
+}
+
+impl<B: AutodiffBackend> ModuleVisitor<B> for Collect<'_, B> {
+    fn enter_module(&mut self, name: &str, _: &str) {
+        self.path.push(name.to_string());
+    }
+    fn exit_module(&mut self, _: &str, _: &str) {
+        self.path.pop();
+    }
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+        let values = match self.grads.get::<B::InnerBackend, D>(param.id) {
+            Some(g) => g.into_data().convert::<f64>().into_vec::<f64>().expect("float gradient"),
+            None => vec![0.0; param.val().shape().num_elements()],
+        };
+        self.found.push((self.path.join("."), param.id, values));
+    }
+}
+
+struct Shift<B> {
+    id: ParamId,
+    entry: usize,
+    delta: f64,
+    _b: std::marker::PhantomData<B>,
+}
+
+impl<B: AutodiffBackend> ModuleMapper<B> for Shift<B> {
+    fn map_float<const D: usize>(&mut self, param: Param<Tensor<B, D>>) -> Param<Tensor<B, D>> {
+        if param.id != self.id {
+            return param;
+        }
+        let (id, tensor, mapper) = param.consume();
+        let shape = tensor.shape();
+        let mut delta = vec![0f64; shape.num_elements()];
+        delta[self.entry] = self.delta;
+        let delta = Tensor::<B, D>::from_data(TensorData::new(delta, shape), &tensor.device());
+        Param::from_mapped_value(id, tensor + delta, mapper)
+    }
+}
