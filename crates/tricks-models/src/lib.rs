@@ -4,11 +4,12 @@
 //! initial model on every backend.
 
 mod activation;
+pub mod exact_gradient;
 mod init;
 mod loss;
 mod mlp;
 
-pub use activation::activate;
-pub use init::{glorot_linear, zero_linear};
+pub use activation::{activate, sigmoid};
+pub use init::{glorot_linear, param_ids, zero_linear};
 pub use loss::{one_hot, output_loss};
 pub use mlp::Mlp;

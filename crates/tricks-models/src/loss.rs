@@ -3,19 +3,40 @@
 use burn::tensor::{Tensor, activation, backend::Backend};
 use tricks_core::OutputLoss;
 
+use crate::{exact_gradient::scalar_with_gradient, sigmoid};
+
 /// Mean over the mini-batch of the per-example loss between pre-activations `a` and targets `y`
 /// (one-hot rows for classes). The mean gives the averaged gradient of Eq. 1 (p.6).
 ///
-/// - softmax + NLL: −Σ_k y_k log softmax(a)_k
-/// - sigmoid + cross-entropy: Σ_k softplus(a_k) − y_k a_k, the stable form of −y log σ(a) − (1−y) log(1−σ(a))
-/// - linear + squared error: Σ_k (a_k − y_k)²
+/// | output | per-example loss | gradient with respect to a |
+/// |---|---|---|
+/// | softmax + NLL | −Σ_k y_k log softmax(a)_k | softmax(a) − y |
+/// | sigmoid + cross-entropy | Σ_k softplus(a_k) − y_k a_k | σ(a) − y |
+/// | linear + squared error | Σ_k (a_k − y_k)² | 2(a − y) |
+///
+/// The gradient is attached exactly (see [`crate::exact_gradient`]).
 pub fn output_loss<B: Backend>(kind: OutputLoss, a: Tensor<B, 2>, y: Tensor<B, 2>) -> Tensor<B, 1> {
-    let per_example = match kind {
-        OutputLoss::SoftmaxNll => (activation::log_softmax(a, 1) * y).sum_dim(1).neg(),
-        OutputLoss::SigmoidCrossEntropy => (activation::softplus(a.clone(), 1.0) - a * y).sum_dim(1),
-        OutputLoss::LinearSquaredError => (a - y).powi_scalar(2).sum_dim(1),
+    let batch = a.dims()[0] as f64;
+    let z = a.clone().detach();
+    let (per_example, gradient) = match kind {
+        OutputLoss::SoftmaxNll => {
+            let max = z.clone().max_dim(1);
+            let exp = (z.clone() - max.clone()).exp();
+            let sum = exp.clone().sum_dim(1);
+            let log_sum_exp = sum.clone().log() + max;
+            (log_sum_exp - (z * y.clone()).sum_dim(1), exp / sum - y)
+        }
+        OutputLoss::SigmoidCrossEntropy => {
+            // softplus(z) = max(z, 0) + log(1 + e^−|z|), stable for any z.
+            let softplus = activation::relu(z.clone()) + z.clone().abs().neg().exp().log1p();
+            ((softplus - z.clone() * y.clone()).sum_dim(1), sigmoid(z) - y)
+        }
+        OutputLoss::LinearSquaredError => {
+            let diff = z - y;
+            (diff.clone().powi_scalar(2).sum_dim(1), diff * 2.0)
+        }
     };
-    per_example.mean()
+    scalar_with_gradient(a, per_example.mean(), gradient / batch)
 }
 
 /// One-hot rows for `labels` over `classes` columns.

@@ -7,7 +7,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use tricks_core::{Activation, MlpSpec, OutputLoss};
 
-use crate::{activate, glorot_linear, output_loss, zero_linear};
+use crate::{activate, glorot_linear, output_loss, param_ids, zero_linear};
 
 /// A multi-layer perceptron: hidden layers with one non-linearity, then an output layer whose units are
 /// paired with the loss (p.14).
@@ -34,10 +34,11 @@ impl<B: Backend> Mlp<B> {
             .windows(2)
             .enumerate()
             .map(|(i, w)| {
+                let ids = param_ids(seed, i);
                 if i == last && spec.init.zero_output_weights {
-                    zero_linear(w[0], w[1], device)
+                    zero_linear(w[0], w[1], ids, device)
                 } else {
-                    glorot_linear(w[0], w[1], spec.activation.glorot_gain(), &mut rng, device)
+                    glorot_linear(w[0], w[1], spec.activation.glorot_gain(), &mut rng, ids, device)
                 }
             })
             .collect();
