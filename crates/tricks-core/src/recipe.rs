@@ -284,7 +284,7 @@ impl Recipe {
         if !(d.lr_divisor > 1.0 && d.lr_divisor.is_finite()) {
             return Err(RecipeError::range("divergence.lr_divisor", d.lr_divisor, "(1, ∞); the chapter uses 3 (p.5)"));
         }
-        if !(d.explosion_factor > 1.0) {
+        if d.explosion_factor.is_nan() || d.explosion_factor <= 1.0 {
             return Err(RecipeError::range("divergence.explosion_factor", d.explosion_factor, "(1, ∞]"));
         }
         match &self.model {

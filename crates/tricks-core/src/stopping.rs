@@ -95,14 +95,12 @@ impl EarlyStopping {
     /// Record a validation error measured after `updates` updates and `epochs` finished epochs.
     pub fn observe(&mut self, valid_error: f64, updates: u64, epochs: usize) -> StopDecision {
         let new_best = valid_error.is_finite() && self.best.is_none_or(|b| valid_error < b);
-        if let Stopping::Patience(p) = &self.rule {
-            if new_best {
-                if let Some(best) = self.best
-                    && valid_error < best * p.improvement_threshold
-                {
-                    self.patience = self.patience.max((updates as f64 * p.increase) as u64);
-                }
-            }
+        if let Stopping::Patience(p) = &self.rule
+            && new_best
+            && let Some(best) = self.best
+            && valid_error < best * p.improvement_threshold
+        {
+            self.patience = self.patience.max((updates as f64 * p.increase) as u64);
         }
         if new_best {
             self.best = Some(valid_error);

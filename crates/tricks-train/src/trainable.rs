@@ -36,7 +36,7 @@ pub fn classification_error<B: Backend>(model: &Mlp<B>, split: &DeviceSplit<B>) 
     let mut wrong = 0usize;
     for start in (0..split.len()).step_by(EVAL_CHUNK) {
         let end = (start + EVAL_CHUNK).min(split.len());
-        let x = split.inputs.clone().slice([start..end]);
+        let x = split.inputs.clone().narrow(0, start, end - start);
         let predicted = model.predict(x).into_data().convert::<i64>().into_vec::<i64>().expect("int predictions");
         wrong += predicted.iter().zip(&split.labels[start..end]).filter(|(p, l)| **p != **l as i64).count();
     }
