@@ -7,11 +7,11 @@ use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
 use tricks_core::{Recipe, apply_overrides};
 use tricks_data::{DataSource, Header, LabelColumn};
-use tricks_train::{Progress, Report, RunInfo, RunOptions, Silent, files, read_json};
+use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, files, read_json};
 
 use crate::backend::{OnBackend, dispatch};
 use crate::bar::Bars;
-use crate::{DataArgs, EvalArgs, HeaderArg, TrainArgs};
+use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, TrainArgs};
 
 fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
     let label = match label_column {
@@ -121,4 +121,68 @@ pub fn recipes(name: Option<&str>) -> Result<()> {
         resolve(n)?;
     }
     Ok(())
+}
+
+/// `tricks plot`.
+pub fn plot(runs: &[PathBuf], out: &std::path::Path) -> Result<()> {
+    tricks_train::plot_runs(runs, out)?;
+    println!("wrote {}", out.display());
+    Ok(())
+}
+
+struct OverfitJob {
+    recipe: Recipe,
+    data: DataSource,
+    examples: usize,
+    epochs: usize,
+    quiet: bool,
+}
+
+impl OnBackend for OverfitJob {
+    type Output = OverfitReport;
+    fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<OverfitReport> {
+        let mut progress: Box<dyn Progress> = if self.quiet { Box::new(Silent) } else { Box::new(Bars::new()) };
+        Ok(tricks_train::overfit::<B>(&self.recipe, &self.data, self.examples, self.epochs, &device, progress.as_mut())?)
+    }
+}
+
+/// `tricks overfit`: exits non-zero when the subset cannot be fitted.
+pub fn overfit(args: OverfitArgs) -> Result<()> {
+    let recipe = apply_overrides(&resolve(&args.recipe)?, &args.overrides)?;
+    let DataArgs { data, label_column, header } = args.data;
+    let source = data_source(&data, label_column.as_deref(), header)?;
+    let job = OverfitJob { recipe, data: source, examples: args.examples, epochs: args.epochs, quiet: args.quiet };
+    let r = dispatch(args.backend, job)?;
+    println!("training error on {} examples after {} epochs: {:.2} %", r.examples, r.epochs, r.train_error);
+    if r.passed {
+        println!("the recipe can fit a small subset (chapter p.21-22)");
+        return Ok(());
+    }
+    println!("the recipe cannot fit a small subset; suspect, most likely first:");
+    for s in &r.suspects {
+        println!("  - {s}");
+    }
+    anyhow::bail!("over-fitting check failed ({:.2} % > {} %)", r.train_error, tricks_train::OVERFIT_PASS_ERROR)
+}
+
+/// `tricks gradcheck`: a table per parameter tensor, worst first; exits non-zero above the threshold.
+pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
+    let recipe = apply_overrides(&resolve(&args.recipe)?, &args.overrides)?;
+    let DataArgs { data, label_column, header } = args.data;
+    let source = data_source(&data, label_column.as_deref(), header)?;
+    let check = tricks_train::check_recipe_gradients(&recipe, &source, args.examples, args.entries)?;
+    println!("{:<20} {:>8} {:>14} {:>6}  worst entry (backprop, centred difference)", "tensor", "entries", "max rel error", "signs");
+    for t in &check.tensors {
+        println!(
+            "{:<20} {:>8} {:>14.3e} {:>6}  #{} ({:.6e}, {:.6e})",
+            t.path, t.entries, t.max_relative_error, t.sign_disagreements, t.worst_entry, t.worst_values.0, t.worst_values.1
+        );
+    }
+    let threshold = tricks_train::GRADCHECK_THRESHOLD;
+    if check.passed(threshold) {
+        println!("gradient check passed: every relative error ≤ {threshold:e}, no sign disagreement (ε = {:e}, f64)", tricks_train::GRADCHECK_EPSILON);
+        Ok(())
+    } else {
+        anyhow::bail!("gradient check failed for `{}`: relative error {:.3e} > {threshold:e} or signs disagree", check.tensors[0].path, check.max_relative_error())
+    }
 }

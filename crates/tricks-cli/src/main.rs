@@ -24,6 +24,19 @@ enum Command {
     Train(TrainArgs),
     /// Reload a run directory's model and report its test accuracy.
     Eval(EvalArgs),
+    /// Gradient check of a recipe's model and criterion by centred differences in f64 (chapter p.21).
+    Gradcheck(GradcheckArgs),
+    /// Controlled over-fitting (chapter p.21-22): can the recipe drive the training error on a small subset to ~0?
+    Overfit(OverfitArgs),
+    /// Overlay the learning curves of several runs in one image.
+    Plot {
+        /// Run directories.
+        #[arg(required = true)]
+        runs: Vec<PathBuf>,
+        /// Image to write.
+        #[arg(long, default_value = "curves.png")]
+        out: PathBuf,
+    },
     /// List the preset recipes with every value and its source (or one preset in full).
     Recipes {
         /// Show only this preset.
@@ -87,6 +100,47 @@ struct TrainArgs {
 }
 
 #[derive(Args)]
+struct GradcheckArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// A preset name or a JSON/TOML recipe file.
+    #[arg(long, default_value = "mlp")]
+    recipe: String,
+    /// Override a recipe field, as for `train`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Examples in the mini-batch checked.
+    #[arg(long, default_value_t = 8)]
+    examples: usize,
+    /// Entries checked per parameter tensor (evenly spaced).
+    #[arg(long, default_value_t = 50)]
+    entries: usize,
+}
+
+#[derive(Args)]
+struct OverfitArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// A preset name or a JSON/TOML recipe file.
+    #[arg(long, default_value = "mlp")]
+    recipe: String,
+    /// Override a recipe field, as for `train`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// Size of the subset (the first training examples).
+    #[arg(long, default_value_t = 100)]
+    examples: usize,
+    /// Epochs to train on it.
+    #[arg(long, default_value_t = 300)]
+    epochs: usize,
+    #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
+    backend: BackendArg,
+    /// No progress bars.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
 struct EvalArgs {
     /// The run directory.
     run: PathBuf,
@@ -108,6 +162,9 @@ fn main() -> ExitCode {
         Command::Train(args) => commands::train(args),
         Command::Eval(args) => commands::eval(args),
         Command::Recipes { name } => commands::recipes(name.as_deref()),
+        Command::Overfit(args) => commands::overfit(args),
+        Command::Gradcheck(args) => commands::gradcheck(args),
+        Command::Plot { runs, out } => commands::plot(&runs, &out),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
