@@ -1,11 +1,14 @@
 //! The MLP's back-propagated gradients match centred finite differences (ε = 1e-4, p.21) in f64, for
 //! every hidden non-linearity and every output/loss pair; and the check catches a wrong gradient.
+//! This test binary computes only in f64: Burn 0.21 keeps one float type per device and process.
 
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::{Tensor, TensorData};
 use tricks::core::{Activation, Init, MlpSpec, OutputLoss};
 use tricks::models::{Mlp, one_hot};
-use tricks::train::{GRADCHECK_THRESHOLD, gradient_check};
+use tricks::core::Recipe;
+use tricks::data::DataSource;
+use tricks::train::{GRADCHECK_THRESHOLD, check_recipe_gradients, gradient_check};
 
 type B = Autodiff<NdArray<f64>>;
 
@@ -70,4 +73,14 @@ fn gradient_check_names_the_tensor_whose_gradient_is_wrong() {
     assert_eq!(worst.path, "layers.1.weight");
     assert!(worst.sign_disagreements > 0);
     assert!(check.tensors[1..].iter().all(|t| t.max_relative_error < GRADCHECK_THRESHOLD), "{:?}", check.tensors);
+}
+
+#[test]
+fn the_default_recipe_with_penalties_passes_the_gradient_check_on_real_digits() {
+    let mut recipe = Recipe::chapter_default();
+    recipe.penalty.l1 = 1e-3;
+    recipe.penalty.l2 = 1e-2;
+    let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 12).unwrap();
+    assert_eq!(check.tensors.len(), 4);
+    assert!(check.passed(GRADCHECK_THRESHOLD), "{:?}", check.tensors[0]);
 }

@@ -28,6 +28,12 @@ pub enum TrainError {
         /// ε0 of the last attempt.
         last_learning_rate: f64,
     },
+    /// f64 was asked for on a device that this process already uses in f32.
+    #[error(
+        "the gradient check needs f64, but this process already computed in f32 on the CPU and Burn 0.21 keeps one \
+         float type per device; run the check in a process of its own (as `tricks gradcheck` does)"
+    )]
+    Precision,
     /// Reading or writing a run directory failed.
     #[error("{path}: {message}")]
     Io {

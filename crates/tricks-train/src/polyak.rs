@@ -64,13 +64,13 @@ mod tests {
     use burn::nn::Linear;
     use burn::tensor::TensorData;
 
-    type B = NdArray<f64>;
+    type B = NdArray;
 
     fn linear(w: f64, b: f64) -> Linear<B> {
         let device = Default::default();
         Linear {
-            weight: Param::initialized(1.into(), Tensor::from_data(TensorData::new(vec![w; 4], [2, 2]), &device)),
-            bias: Some(Param::initialized(2.into(), Tensor::from_data(TensorData::new(vec![b; 2], [2]), &device))),
+            weight: Param::initialized(1.into(), Tensor::from_data(TensorData::new(vec![w as f32; 4], [2, 2]), &device)),
+            bias: Some(Param::initialized(2.into(), Tensor::from_data(TensorData::new(vec![b as f32; 2], [2]), &device))),
         }
     }
 
@@ -81,7 +81,7 @@ mod tests {
         avg.update(&linear(3.0, 20.0)); // 0.5·1 + 0.5·3 = 2, 0.5·10 + 0.5·20 = 15
         avg.update(&linear(6.0, 35.0)); // 0.5·2 + 0.5·6 = 4, 0.5·15 + 0.5·35 = 25
         let averaged = avg.averaged(linear(0.0, 0.0));
-        assert_eq!(averaged.weight.val().into_data().to_vec::<f64>().unwrap(), vec![4.0; 4]);
-        assert_eq!(averaged.bias.unwrap().val().into_data().to_vec::<f64>().unwrap(), vec![25.0; 2]);
+        assert_eq!(averaged.weight.val().into_data().to_vec::<f32>().unwrap(), vec![4.0; 4]);
+        assert_eq!(averaged.bias.unwrap().val().into_data().to_vec::<f32>().unwrap(), vec![25.0; 2]);
     }
 }
