@@ -11,7 +11,7 @@ use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent,
 
 use crate::backend::{OnBackend, dispatch};
 use crate::bar::Bars;
-use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, TrainArgs};
+use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, RecipeArgs, TrainArgs};
 
 fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
     let label = match label_column {
@@ -26,6 +26,14 @@ fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Res
     Ok(DataSource::parse(spec, label, header)?)
 }
 
+fn progress(quiet: bool) -> Box<dyn Progress> {
+    if quiet { Box::new(Silent) } else { Box::new(Bars::new()) }
+}
+
+fn resolved(args: &RecipeArgs) -> Result<Recipe> {
+    Ok(apply_overrides(&resolve(&args.recipe)?, &args.overrides)?)
+}
+
 struct TrainJob {
     recipe: Recipe,
     data: DataSource,
@@ -36,7 +44,7 @@ struct TrainJob {
 impl OnBackend for TrainJob {
     type Output = Report;
     fn run<B: AutodiffBackend>(self, device: B::Device, backend: &str) -> Result<Report> {
-        let mut progress: Box<dyn Progress> = if self.quiet { Box::new(Silent) } else { Box::new(Bars::new()) };
+        let mut progress = progress(self.quiet);
         let options = RunOptions { backend: backend.to_string(), ..self.options };
         Ok(tricks_train::run::<B>(&self.recipe, &self.data, &options, &device, progress.as_mut())?)
     }
@@ -45,11 +53,11 @@ impl OnBackend for TrainJob {
 /// `tricks train`.
 pub fn train(args: TrainArgs) -> Result<()> {
     let DataArgs { data, label_column, header } = args.data;
-    let mut overrides = args.overrides;
+    let mut recipe_args = args.recipe;
     if let Some(seed) = args.seed {
-        overrides.push(format!("seed={seed}"));
+        recipe_args.overrides.push(format!("seed={seed}"));
     }
-    let recipe = apply_overrides(&resolve(&args.recipe)?, &overrides)?;
+    let recipe = resolved(&recipe_args)?;
     let source = data_source(&data, label_column.as_deref(), header)?;
     let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
     let options = RunOptions {
@@ -141,14 +149,14 @@ struct OverfitJob {
 impl OnBackend for OverfitJob {
     type Output = OverfitReport;
     fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<OverfitReport> {
-        let mut progress: Box<dyn Progress> = if self.quiet { Box::new(Silent) } else { Box::new(Bars::new()) };
+        let mut progress = progress(self.quiet);
         Ok(tricks_train::overfit::<B>(&self.recipe, &self.data, self.examples, self.epochs, &device, progress.as_mut())?)
     }
 }
 
 /// `tricks overfit`: exits non-zero when the subset cannot be fitted.
 pub fn overfit(args: OverfitArgs) -> Result<()> {
-    let recipe = apply_overrides(&resolve(&args.recipe)?, &args.overrides)?;
+    let recipe = resolved(&args.recipe)?;
     let DataArgs { data, label_column, header } = args.data;
     let source = data_source(&data, label_column.as_deref(), header)?;
     let job = OverfitJob { recipe, data: source, examples: args.examples, epochs: args.epochs, quiet: args.quiet };
@@ -167,7 +175,7 @@ pub fn overfit(args: OverfitArgs) -> Result<()> {
 
 /// `tricks gradcheck`: a table per parameter tensor, worst first; exits non-zero above the threshold.
 pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
-    let recipe = apply_overrides(&resolve(&args.recipe)?, &args.overrides)?;
+    let recipe = resolved(&args.recipe)?;
     let DataArgs { data, label_column, header } = args.data;
     let source = data_source(&data, label_column.as_deref(), header)?;
     let check = tricks_train::check_recipe_gradients(&recipe, &source, args.examples, args.entries)?;

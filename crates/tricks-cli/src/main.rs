@@ -58,6 +58,17 @@ struct DataArgs {
     header: HeaderArg,
 }
 
+/// Which recipe, and the fields to override.
+#[derive(Args, Clone)]
+struct RecipeArgs {
+    /// A preset name (see `tricks recipes`) or a JSON/TOML recipe file.
+    #[arg(long, default_value = "mlp")]
+    recipe: String,
+    /// Override a recipe field, e.g. `--set optimiser.learning_rate=0.05` or `--set model.hidden=[500,500]`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum HeaderArg {
     Detect,
@@ -80,12 +91,8 @@ enum BackendArg {
 struct TrainArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// A preset name (see `tricks recipes`) or a JSON/TOML recipe file.
-    #[arg(long, default_value = "mlp")]
-    recipe: String,
-    /// Override a recipe field, e.g. `--set optimiser.learning_rate=0.05` or `--set model.hidden=[500,500]`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Seed (shorthand for `--set seed=N`).
     #[arg(long)]
     seed: Option<u64>,
@@ -103,12 +110,8 @@ struct TrainArgs {
 struct GradcheckArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// A preset name or a JSON/TOML recipe file.
-    #[arg(long, default_value = "mlp")]
-    recipe: String,
-    /// Override a recipe field, as for `train`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Examples in the mini-batch checked.
     #[arg(long, default_value_t = 8)]
     examples: usize,
@@ -121,12 +124,8 @@ struct GradcheckArgs {
 struct OverfitArgs {
     #[command(flatten)]
     data: DataArgs,
-    /// A preset name or a JSON/TOML recipe file.
-    #[arg(long, default_value = "mlp")]
-    recipe: String,
-    /// Override a recipe field, as for `train`.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    recipe: RecipeArgs,
     /// Size of the subset (the first training examples).
     #[arg(long, default_value_t = 100)]
     examples: usize,

@@ -146,3 +146,17 @@ fn cuda_backend_without_an_nvidia_driver_fails_with_a_clear_error() {
     assert!(err.contains("cuda backend") && err.contains("NVIDIA"), "{err}");
     assert!(!dir.path().join("run").exists());
 }
+
+#[test]
+fn gradcheck_passes_for_the_default_recipe_and_overfit_fails_loudly_with_a_frozen_learning_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = tricks(&["gradcheck", "--set", "penalty.l2=0.01", "--entries", "10"], dir.path());
+    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
+    assert!(stdout(&check).contains("layers.0.weight") && stdout(&check).contains("gradient check passed"));
+
+    let fit = tricks(&["overfit", "-q", "--examples", "50", "--epochs", "200"], dir.path());
+    assert!(fit.status.success(), "{}", stderr(&fit));
+    let frozen = tricks(&["overfit", "-q", "--set", "optimiser.learning_rate=1e-7", "--epochs", "5"], dir.path());
+    assert!(!frozen.status.success());
+    assert!(stdout(&frozen).contains("learning_rate") && stderr(&frozen).contains("over-fitting check failed"));
+}
