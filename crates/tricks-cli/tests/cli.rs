@@ -25,7 +25,7 @@ fn default_recipe_trains_the_embedded_digits_to_96_percent_and_eval_reproduces_i
     let out = tricks(&["train", "--quiet", "--out", "run"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
     let run = dir.path().join("run");
-    for file in ["recipe.json", "run.json", "preprocessing.json", "model.mpk", "curves.csv", "curves.png", "report.json", "summary.txt"] {
+    for file in ["recipe.json", "run.json", "preprocessing.json", "model.mpk", "curves.csv", "curves.png", "filters.png", "report.json", "summary.txt"] {
         assert!(run.join(file).is_file(), "{file} missing");
     }
     let r = report(&run);

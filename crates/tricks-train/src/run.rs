@@ -31,6 +31,8 @@ pub mod files {
     pub const CURVES_CSV: &str = "curves.csv";
     /// Learning curve as an image.
     pub const CURVES_PNG: &str = "curves.png";
+    /// First-layer filters as a tiled image (p.22-23), when the inputs are images.
+    pub const FILTERS_PNG: &str = "filters.png";
     /// Final numbers, machine-readable.
     pub const REPORT: &str = "report.json";
     /// Final numbers, human-readable.
@@ -144,6 +146,9 @@ pub fn run<B: AutodiffBackend>(
         run_dir: options.out.clone(),
     };
     write_results(&dir, recipe, &info, &fitted, &report)?;
+    if let Some(shape) = train.image_shape {
+        plot_filters(&dir.file(files::FILTERS_PNG), &fitted.model, shape)?;
+    }
     dir.commit()?;
     Ok(report)
 }
@@ -183,6 +188,20 @@ fn plot_curves(path: &Path, name: &str, curve: &[CurvePoint]) -> Result<(), Trai
     };
     tricks_plot::learning_curves(path, &format!("{name}: learning curves"), &series(|p| p.train_loss), &series(|p| p.valid_error))
         .map_err(|e| TrainError::io(path, e))
+}
+
+/// Maximum number of first-layer units drawn in `filters.png`.
+const MAX_FILTERS: usize = 100;
+
+/// Each first-layer unit's incoming weights as an image (p.22-23: visualise first-layer filters).
+fn plot_filters<B: Backend>(path: &Path, model: &Mlp<B>, shape: (usize, usize)) -> Result<(), TrainError> {
+    let weights = model.layers[0].weight.val(); // [inputs, units]
+    let [inputs, units] = weights.dims();
+    let values = weights.into_data().convert::<f32>().into_vec::<f32>().map_err(|e| TrainError::io(path, format!("{e:?}")))?;
+    let filters: Vec<Vec<f32>> =
+        (0..units.min(MAX_FILTERS)).map(|u| (0..inputs).map(|i| values[i * units + u]).collect()).collect();
+    let cols = (filters.len() as f64).sqrt().ceil() as usize;
+    tricks_plot::tiles(path, &filters, shape, cols.max(1)).map_err(|e| TrainError::io(path, e))
 }
 
 fn summary(recipe: &Recipe, info: &RunInfo, r: &Report) -> String {
