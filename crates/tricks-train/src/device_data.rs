@@ -1,7 +1,7 @@
 //! Data uploaded to the device once, so that mini-batches are selected there (p.23-24: minimise
 //! host-device transfers).
 
-use burn::tensor::{Int, Tensor, TensorData, backend::Backend};
+use burn::tensor::{Int, Tensor, TensorData, backend::{AutodiffBackend, Backend}};
 use tricks_data::Dataset;
 use tricks_models::one_hot;
 
@@ -39,5 +39,12 @@ impl<B: Backend> DeviceSplit<B> {
         let idx: Vec<i64> = rows.iter().map(|&r| r as i64).collect();
         let idx = Tensor::<B, 1, Int>::from_data(TensorData::new(idx, [rows.len()]), &device);
         (self.inputs.clone().select(0, idx.clone()), self.targets.clone().select(0, idx))
+    }
+}
+
+impl<B: AutodiffBackend> DeviceSplit<B> {
+    /// The same split on the inner backend, for scoring, without uploading it again.
+    pub fn inner(&self) -> DeviceSplit<B::InnerBackend> {
+        DeviceSplit { inputs: self.inputs.clone().inner(), targets: self.targets.clone().inner(), labels: self.labels.clone() }
     }
 }

@@ -48,8 +48,7 @@ pub fn overfit<B: AutodiffBackend>(
     let Model::Mlp(spec) = &recipe.model;
     let model = Mlp::<B>::new(spec, subset.dim, subset.classes, recipe.seed, device);
     let train = DeviceSplit::<B>::classification(&subset, device);
-    let same = DeviceSplit::<B::InnerBackend>::classification(&subset, device);
-    let fitted = fit(&model, &recipe, &train, &same, progress)?;
+    let fitted = fit(&model, &recipe, &train, &train.inner(), progress)?;
     let passed = fitted.valid_error <= OVERFIT_PASS_ERROR;
     let suspects = if passed { Vec::new() } else { suspects(&recipe, fitted.restarts, &fitted.curve) };
     Ok(OverfitReport { examples: rows.len(), epochs: fitted.epochs, train_error: fitted.valid_error, passed, suspects })

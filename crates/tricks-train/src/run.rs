@@ -132,11 +132,10 @@ pub fn run<B: AutodiffBackend>(
     let fitted = fit(&model, recipe, &train_dev, &valid_dev, progress)?;
 
     let test_dev = DeviceSplit::<B::InnerBackend>::classification(&test, device);
-    let train_eval = DeviceSplit::<B::InnerBackend>::classification(&train, device);
     let report = Report {
         test_accuracy: 100.0 - classification_error(&fitted.model, &test_dev),
         valid_error: fitted.valid_error,
-        train_error: classification_error(&fitted.model, &train_eval),
+        train_error: classification_error(&fitted.model, &train_dev.inner()),
         epochs: fitted.epochs,
         examples_seen: fitted.examples_seen,
         updates: fitted.updates,
