@@ -39,6 +39,29 @@ pub const SEED: u64 = 42;
 /// thousand units works on the digits and on Fashion-MNIST alike).
 pub const HIDDEN_LAYERS: &[usize] = &[1000];
 
+/// RBM initial weights N(0, σ²) with σ = 0.01, the smaller of the chapter's two values (p.15; HG).
+pub const RBM_INIT_STD: f64 = 0.01;
+/// RBM momentum in chapter form: μ = 0.5 (β = 0.5) for the first epochs, then μ = 0.9 (β = 0.1) (HG).
+pub const RBM_MOMENTUM_BETA_START: f64 = 0.5;
+/// RBM momentum after the ramp: μ = 0.9, i.e. β = 0.1 in chapter form (HG).
+pub const RBM_MOMENTUM_BETA_LATER: f64 = 0.1;
+/// Epochs at the starting momentum before the ramp (HG: "the first few epochs"; 5 is HG's example).
+pub const RBM_MOMENTUM_RAMP_EPOCHS: usize = 5;
+/// RBM L2 weight cost, on weights only (HG: 1e-4, range 1e-5..1e-2).
+pub const RBM_WEIGHT_COST: f64 = 1e-4;
+/// Masking fraction of a denoising auto-encoder: the chapter's range is 20-50 % (p.4); 0.3 is the DLT dA's.
+pub const DAE_MASKING: f64 = 0.3;
+/// Target mean activation of a sparse layer, the chapter's example ρ = 0.05 (p.13-14).
+pub const SPARSITY_TARGET: f64 = 0.05;
+/// Coefficient of the KL sparsity penalty (*ours*: the chapter gives none; 0.1 keeps the penalty below
+/// the reconstruction loss at initialisation on 500 units).
+pub const SPARSITY_COST: f64 = 0.1;
+/// Coefficient of the contractive penalty (*ours*: "sensitive", p.16; 0.1 is a middle value of the CAE paper's range).
+pub const CONTRACTIVE_COST: f64 = 0.1;
+/// The linear probe of a stack level is the `logistic` recipe (DLT: ε0 0.13, B 600) stopped by patience
+/// after at most this many epochs (*ours*: bounds the probe's cost).
+pub const PROBE_MAX_EPOCHS: usize = 30;
+
 /// Scale of the weight-penalty gradient added to one mini-batch update: λ·B′/T for a batch of `batch_len`
 /// examples out of `train_len` (p.12), so that over one epoch the penalty counts once and a short last
 /// batch counts in proportion B′/B.
@@ -62,6 +85,11 @@ mod tests {
         assert_eq!(GLOROT_GAIN_TANH, 1.0);
         assert_eq!(GLOROT_GAIN_SIGMOID, 4.0);
         assert_eq!(WEIGHT_DECAY, 0.0);
+        assert_eq!(RBM_INIT_STD, 0.01);
+        assert_eq!((RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_BETA_LATER), (0.5, 0.1));
+        assert_eq!(RBM_WEIGHT_COST, 1e-4);
+        assert!((0.2..=0.5).contains(&DAE_MASKING));
+        assert_eq!(SPARSITY_TARGET, 0.05);
     }
 
     #[test]

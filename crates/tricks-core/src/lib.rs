@@ -13,14 +13,19 @@ mod preprocessing;
 pub mod presets;
 mod recipe;
 mod schedule;
+mod stack;
 mod stopping;
+mod unsupervised;
+mod pretraining;
 
 pub use error::RecipeError;
 pub use overrides::apply_overrides;
 pub use preprocessing::Preprocessing;
 pub use recipe::{
-    Activation, Divergence, Init, MlpSpec, Model, Optimiser, OutputLoss, Penalty, Polyak, Recipe,
+    Activation, Divergence, Init, MlpSpec, Model, MomentumRamp, Optimiser, OutputLoss, Penalty, Polyak, Recipe,
 };
+pub use stack::{StackLayer, StackSpec, kind};
+pub use unsupervised::{AutoEncoderSpec, Corruption, RbmSpec, Reconstruction, Sparsity, VisibleUnits};
 pub use schedule::LrSchedule;
 pub use stopping::{EarlyStopping, Patience, Stopping, StopDecision};
 pub use defaults::penalty_scale;

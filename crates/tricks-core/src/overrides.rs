@@ -27,28 +27,27 @@ fn set_path(tree: &mut Value, key: &str, value: Value) -> Result<(), RecipeError
     let mut node = tree;
     let parts: Vec<&str> = key.split('.').collect();
     for (depth, part) in parts.iter().enumerate() {
-        let unknown = |obj: &serde_json::Map<String, Value>| RecipeError::UnknownField {
-            field: key.to_string(),
-            hint: format!("; fields here: {}", obj.keys().cloned().collect::<Vec<_>>().join(", ")),
-        };
-        let obj = match node {
-            Value::Object(obj) => obj,
-            _ => {
-                return Err(RecipeError::UnknownField {
-                    field: key.to_string(),
-                    hint: format!("; `{}` is a value, not a group", parts[..depth].join(".")),
-                });
+        let unknown = |hint: String| RecipeError::UnknownField { field: key.to_string(), hint };
+        let slot = match node {
+            Value::Object(obj) => {
+                // An optional group that is off (null) can be switched on by setting it whole.
+                let fields = obj.keys().cloned().collect::<Vec<_>>().join(", ");
+                obj.get_mut(*part).ok_or_else(|| unknown(format!("; fields here: {fields}")))?
             }
+            Value::Array(items) => {
+                let len = items.len();
+                part.parse::<usize>()
+                    .ok()
+                    .and_then(|i| items.get_mut(i))
+                    .ok_or_else(|| unknown(format!("; `{}` is a list: index 0 to {}", parts[..depth].join("."), len.saturating_sub(1))))?
+            }
+            _ => return Err(unknown(format!("; `{}` is a value, not a group", parts[..depth].join(".")))),
         };
-        if !obj.contains_key(*part) {
-            // An optional group that is off (null) can be switched on by setting it whole.
-            return Err(unknown(obj));
-        }
         if depth + 1 == parts.len() {
-            obj.insert(part.to_string(), value);
+            *slot = value;
             return Ok(());
         }
-        node = obj.get_mut(*part).expect("checked above");
+        node = slot;
     }
     Err(RecipeError::BadOverride(key.to_string()))
 }
@@ -74,10 +73,20 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(r.optimiser.learning_rate, 0.05);
-        let Model::Mlp(spec) = &r.model;
+        let Model::Mlp(spec) = &r.model else { panic!() };
         assert_eq!(spec.hidden, vec![500, 300]);
         assert_eq!(r.optimiser.schedule, LrSchedule::InverseTime { tau: 1000 });
         assert_eq!(r.optimiser.polyak, Some(Polyak { decay: 0.99 }));
+    }
+
+    #[test]
+    fn list_entries_are_reached_by_index() {
+        let items = ["model.layers.1.optimiser.learning_rate=0.02".to_string(), "model.layers.0.epochs=2".to_string()];
+        let r = apply_overrides(&Recipe::sda(), &items).unwrap();
+        let Model::Stack(s) = &r.model else { panic!() };
+        assert_eq!((s.layers[1].optimiser.learning_rate, s.layers[0].epochs), (0.02, 2));
+        let msg = apply_overrides(&Recipe::sda(), &["model.layers.7.epochs=2".to_string()]).unwrap_err().to_string();
+        assert!(msg.contains("model.layers") && msg.contains("index 0 to 1"), "{msg}");
     }
 
     #[test]

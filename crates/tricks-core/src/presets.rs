@@ -23,6 +23,14 @@ pub const PRESETS: &[Preset] = &[
     Preset { name: "mlp", summary: "the chapter's default MLP (1000 rectifier units, SGD ε0 0.01, B 32)", source: "chapter", build: Recipe::chapter_default },
     Preset { name: "dlt-mlp", summary: "Deep Learning Tutorials MLP 500 tanh units, B 20, L2 1e-4", source: "DLT mlp.py", build: Recipe::dlt_mlp },
     Preset { name: "logistic", summary: "Deep Learning Tutorials logistic regression, ε0 0.13, B 600", source: "DLT logistic_sgd.py", build: Recipe::logistic },
+    Preset { name: "sda", summary: "stacked denoising auto-encoders 2×1000, scaled to 2 CPU cores", source: "ours, after DLT SdA.py", build: Recipe::sda },
+    Preset { name: "dbn", summary: "deep belief net 2×1000 RBMs (CD-1), scaled to 2 CPU cores", source: "ours, after DLT DBN.py and HG", build: Recipe::dbn },
+    Preset { name: "sda-dlt", summary: "Deep Learning Tutorials SdA 3×1000, masking 0.1/0.2/0.3, B 1", source: "DLT SdA.py", build: Recipe::sda_dlt },
+    Preset { name: "dbn-dlt", summary: "Deep Learning Tutorials DBN 3×1000, CD-1, 100 epochs per level", source: "DLT DBN.py", build: Recipe::dbn_dlt },
+    Preset { name: "rbm", summary: "one RBM, 500 hidden units, PCD-15, HG momentum", source: "DLT rbm.py, HG", build: Recipe::rbm },
+    Preset { name: "dae", summary: "one denoising auto-encoder, 500 units, 30 % masking", source: "DLT dA.py", build: Recipe::dae },
+    Preset { name: "cae", summary: "one contractive auto-encoder, 500 units", source: "p.4, p.16", build: Recipe::cae },
+    Preset { name: "sparse-ae", summary: "one sparse auto-encoder, 500 units, KL to ρ = 0.05", source: "p.13-14", build: Recipe::sparse_ae },
 ];
 
 /// Where each default of [`Recipe::chapter_default`] comes from, by field-path prefix (longest match wins).

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EarlyStopping, LrSchedule, Patience, Preprocessing, RecipeError, Stopping, defaults};
+use crate::{AutoEncoderSpec, EarlyStopping, LrSchedule, Patience, Preprocessing, RbmSpec, RecipeError, StackSpec, Stopping, defaults};
 
 /// A complete training recipe. Presets live in [`crate::presets`]; the runner's flags override fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,29 @@ pub struct Recipe {
 pub enum Model {
     /// A multi-layer perceptron.
     Mlp(MlpSpec),
+    /// One restricted Boltzmann machine, trained without labels.
+    Rbm(RbmSpec),
+    /// One auto-encoder, trained without labels.
+    AutoEncoder(AutoEncoderSpec),
+    /// Greedy layer-wise pre-training of RBMs or auto-encoders, then supervised fine-tuning (p.2-3, p.19).
+    Stack(StackSpec),
+}
+
+impl Model {
+    /// The network trained with labels: the MLP itself, or a stack's fine-tuned network (sigmoid or the
+    /// encoders' units, zero output weights as in DLT); `None` for a single unsupervised layer.
+    pub fn classifier(&self) -> Option<MlpSpec> {
+        match self {
+            Model::Mlp(spec) => Some(spec.clone()),
+            Model::Stack(stack) => Some(MlpSpec {
+                hidden: stack.hidden(),
+                activation: stack.activation(),
+                output: stack.output,
+                init: Init { zero_output_weights: true },
+            }),
+            Model::Rbm(_) | Model::AutoEncoder(_) => None,
+        }
+    }
 }
 
 /// Shape of a multi-layer perceptron.
@@ -115,6 +138,29 @@ pub struct Optimiser {
     pub layer_learning_rates: Vec<f64>,
     /// Learning-rate multiplier for biases (p.11).
     pub bias_learning_rate: f64,
+    /// Change of momentum after some epochs (HG: 0.5, then 0.9); `None` keeps `momentum_beta`.
+    #[serde(default)]
+    pub momentum_ramp: Option<MomentumRamp>,
+}
+
+/// Switch momentum to `beta` once `after_epochs` epochs are done (HG: μ 0.5 then 0.9, i.e. β 0.5 then 0.1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MomentumRamp {
+    /// Chapter-form β from then on.
+    pub beta: f64,
+    /// Epochs completed before the switch.
+    pub after_epochs: usize,
+}
+
+impl Optimiser {
+    /// Chapter-form momentum β during epoch `epoch` (counted from 1).
+    pub fn momentum_at(&self, epoch: usize) -> f64 {
+        match &self.momentum_ramp {
+            Some(r) if epoch > r.after_epochs => r.beta,
+            _ => self.momentum_beta,
+        }
+    }
 }
 
 /// Polyak averaging as an exponential moving average θ̄ ← d·θ̄ + (1−d)·θ (p.10).
@@ -182,6 +228,7 @@ impl Recipe {
                 polyak: None,
                 layer_learning_rates: Vec::new(),
                 bias_learning_rate: 1.0,
+                momentum_ramp: None,
             },
             penalty: Penalty { l1: defaults::WEIGHT_DECAY, l2: defaults::WEIGHT_DECAY },
             stopping: Stopping::Patience(Patience::default()),
@@ -197,7 +244,7 @@ impl Recipe {
     pub fn dlt_mlp() -> Self {
         let mut r = Self::chapter_default();
         r.name = "dlt-mlp".into();
-        let Model::Mlp(spec) = &mut r.model;
+        let Model::Mlp(spec) = &mut r.model else { unreachable!("the chapter default is an MLP") };
         spec.hidden = vec![500];
         spec.activation = Activation::Tanh;
         spec.init.zero_output_weights = true;
@@ -211,7 +258,7 @@ impl Recipe {
     pub fn logistic() -> Self {
         let mut r = Self::chapter_default();
         r.name = "logistic".into();
-        let Model::Mlp(spec) = &mut r.model;
+        let Model::Mlp(spec) = &mut r.model else { unreachable!("the chapter default is an MLP") };
         spec.hidden = Vec::new();
         spec.init.zero_output_weights = true;
         r.optimiser.learning_rate = 0.13;
@@ -235,6 +282,11 @@ impl Recipe {
         }
         if !(o.momentum_beta > 0.0 && o.momentum_beta <= 1.0) {
             return Err(RecipeError::range("optimiser.momentum_beta", o.momentum_beta, "(0, 1]; 1 = no momentum (p.10)"));
+        }
+        if let Some(r) = &o.momentum_ramp
+            && !(r.beta > 0.0 && r.beta <= 1.0)
+        {
+            return Err(RecipeError::range("optimiser.momentum_ramp.beta", r.beta, "(0, 1]; 1 = no momentum (p.10)"));
         }
         if let Some(p) = &o.polyak
             && !(p.decay > 0.0 && p.decay < 1.0)
@@ -293,6 +345,9 @@ impl Recipe {
                     return Err(RecipeError::range(&format!("model.hidden[{i}]"), 0, "1 or more units"));
                 }
             }
+            Model::Rbm(spec) => spec.check("model")?,
+            Model::AutoEncoder(spec) => spec.check("model")?,
+            Model::Stack(spec) => spec.check()?,
         }
         Ok(())
     }

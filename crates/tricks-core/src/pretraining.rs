@@ -1,0 +1,186 @@
+//! Recipes for unsupervised layers and for deep stacks (p.2-4, p.13-16, p.19; CHAPTER.md §6; HG).
+
+use crate::defaults::{
+    CONTRACTIVE_COST, DAE_MASKING, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
+    RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
+};
+use crate::{
+    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, Preprocessing, RbmSpec,
+    Recipe, Sparsity, StackLayer, StackSpec, Stopping,
+};
+
+/// SGD with rate `learning_rate` and batch `batch_size`, otherwise the chapter's defaults.
+fn sgd(learning_rate: f64, batch_size: usize) -> Optimiser {
+    Optimiser { learning_rate, batch_size, ..Recipe::chapter_default().optimiser }
+}
+
+/// SGD with HG's RBM momentum: μ 0.5 for the first epochs, then 0.9.
+fn rbm_sgd(learning_rate: f64, batch_size: usize) -> Optimiser {
+    Optimiser {
+        momentum_beta: RBM_MOMENTUM_BETA_START,
+        momentum_ramp: Some(MomentumRamp { beta: RBM_MOMENTUM_BETA_LATER, after_epochs: RBM_MOMENTUM_RAMP_EPOCHS }),
+        ..sgd(learning_rate, batch_size)
+    }
+}
+
+fn no_penalty() -> Penalty {
+    Penalty { l1: 0.0, l2: 0.0 }
+}
+
+fn rbm_penalty() -> Penalty {
+    Penalty { l1: 0.0, l2: RBM_WEIGHT_COST }
+}
+
+/// A recipe for one unsupervised layer trained `epochs` epochs on raw inputs in [0, 1].
+fn unsupervised(name: &str, model: Model, optimiser: Optimiser, penalty: Penalty, epochs: usize) -> Recipe {
+    Recipe {
+        name: name.into(),
+        model,
+        optimiser,
+        penalty,
+        stopping: Stopping::Off { epochs },
+        preprocessing: Preprocessing::None,
+        ..Recipe::chapter_default()
+    }
+}
+
+/// Fine-tuning of a stack: the recipe's optimiser with rate `learning_rate`, batch `batch_size`, DLT patience
+/// bounded by `max_epochs`.
+fn stack(name: &str, layers: Vec<StackLayer>, learning_rate: f64, batch_size: usize, max_epochs: usize) -> Recipe {
+    Recipe {
+        name: name.into(),
+        model: Model::Stack(StackSpec { layers, output: OutputLoss::SoftmaxNll }),
+        optimiser: sgd(learning_rate, batch_size),
+        penalty: no_penalty(),
+        stopping: Stopping::Patience(Patience { max_epochs, ..Patience::default() }),
+        preprocessing: Preprocessing::None,
+        ..Recipe::chapter_default()
+    }
+}
+
+fn dae_level(units: usize, masking: f64, learning_rate: f64, batch_size: usize, epochs: usize) -> StackLayer {
+    StackLayer {
+        model: Model::AutoEncoder(AutoEncoderSpec::denoising(units, masking)),
+        optimiser: sgd(learning_rate, batch_size),
+        penalty: no_penalty(),
+        epochs,
+    }
+}
+
+fn rbm_level(units: usize, learning_rate: f64, batch_size: usize, epochs: usize, momentum: bool) -> StackLayer {
+    StackLayer {
+        model: Model::Rbm(RbmSpec::new(units)),
+        optimiser: if momentum { rbm_sgd(learning_rate, batch_size) } else { sgd(learning_rate, batch_size) },
+        penalty: if momentum { rbm_penalty() } else { no_penalty() },
+        epochs,
+    }
+}
+
+impl Recipe {
+    /// DLT RBM: 500 hidden units, PCD-15, ε0 0.1, B 20, 15 epochs (CHAPTER.md §6), with HG's momentum and
+    /// L2 weight cost.
+    pub fn rbm() -> Self {
+        let spec = RbmSpec { persistent: true, cd_steps: 15, ..RbmSpec::new(500) };
+        unsupervised("rbm", Model::Rbm(spec), rbm_sgd(0.1, 20), rbm_penalty(), 15)
+    }
+
+    /// DLT denoising auto-encoder: 500 sigmoid units, tied weights, cross-entropy, 30 % masking, ε0 0.1,
+    /// B 20, 15 epochs (CHAPTER.md §6; p.4).
+    pub fn dae() -> Self {
+        let spec = AutoEncoderSpec::denoising(500, DAE_MASKING);
+        unsupervised("dae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+    }
+
+    /// Contractive auto-encoder: as `dae` without corruption, with the Jacobian penalty (p.4, p.16).
+    pub fn cae() -> Self {
+        let spec = AutoEncoderSpec { corruption: Corruption::None, contractive: CONTRACTIVE_COST, ..AutoEncoderSpec::denoising(500, 0.0) };
+        unsupervised("cae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+    }
+
+    /// Sparse auto-encoder: as `dae` without corruption, with a KL penalty to ρ = 0.05 (p.13-14).
+    pub fn sparse_ae() -> Self {
+        let sparsity = Some(Sparsity { target: SPARSITY_TARGET, cost: SPARSITY_COST });
+        let spec = AutoEncoderSpec { corruption: Corruption::None, sparsity, ..AutoEncoderSpec::denoising(500, 0.0) };
+        unsupervised("sparse-ae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+    }
+
+    /// DLT SdA: 3×1000 sigmoid, masking 0.1/0.2/0.3, pre-training ε0 0.001 × 15 epochs per level, fine-tuning
+    /// ε0 0.1, B 1 (CHAPTER.md §6).
+    pub fn sda_dlt() -> Self {
+        let levels = [0.1, 0.2, 0.3].map(|m| dae_level(1000, m, 0.001, 1, 15)).to_vec();
+        stack("sda-dlt", levels, 0.1, 1, 1000)
+    }
+
+    /// DLT DBN: 3×1000 RBMs, CD-1, pre-training ε0 0.01 × 100 epochs per level, fine-tuning ε0 0.1, B 10
+    /// (CHAPTER.md §6).
+    pub fn dbn_dlt() -> Self {
+        let levels = (0..3).map(|_| rbm_level(1000, 0.01, 10, 100, false)).collect();
+        stack("dbn-dlt", levels, 0.1, 10, 1000)
+    }
+
+    /// Scaled-down SdA for 2 CPU cores (*ours*): 2×1000 sigmoid, masking 0.2/0.3, pre-training ε0 0.05, B 32,
+    /// 5 epochs per level; fine-tuning ε0 0.1, B 32, at most 60 epochs.
+    pub fn sda() -> Self {
+        let levels = [0.2, 0.3].map(|m| dae_level(1000, m, 0.05, 32, 5)).to_vec();
+        stack("sda", levels, 0.1, 32, 60)
+    }
+
+    /// Scaled-down DBN for 2 CPU cores (*ours*): 2×1000 RBMs, CD-1 with HG's momentum and weight cost,
+    /// ε0 0.05, B 32, 5 epochs per level; fine-tuning ε0 0.1, B 32, at most 60 epochs.
+    pub fn dbn() -> Self {
+        let levels = (0..2).map(|_| rbm_level(1000, 0.05, 32, 5, true)).collect();
+        stack("dbn", levels, 0.1, 32, 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dlt_stacks_match_the_tutorial_settings() {
+        let Model::Stack(s) = Recipe::sda_dlt().model else { panic!() };
+        let masking: Vec<_> = s.layers.iter().map(|l| match &l.model {
+            Model::AutoEncoder(a) => a.corruption,
+            _ => panic!(),
+        }).collect();
+        assert_eq!(masking, [0.1, 0.2, 0.3].map(|fraction| Corruption::Masking { fraction }));
+        assert!(s.layers.iter().all(|l| l.optimiser.learning_rate == 0.001 && l.epochs == 15 && l.units() == 1000));
+        let r = Recipe::dbn_dlt();
+        assert_eq!((r.optimiser.learning_rate, r.optimiser.batch_size), (0.1, 10));
+        let Model::Stack(s) = r.model else { panic!() };
+        assert!(s.layers.iter().all(|l| l.optimiser.learning_rate == 0.01 && l.epochs == 100));
+    }
+
+    #[test]
+    fn rbm_recipe_uses_pcd15_and_hinton_momentum() {
+        let r = Recipe::rbm();
+        let Model::Rbm(spec) = &r.model else { panic!() };
+        assert_eq!((spec.cd_steps, spec.persistent, spec.init_std), (15, true, 0.01));
+        assert_eq!(r.optimiser.momentum_at(1), 0.5);
+        assert_eq!(r.optimiser.momentum_at(6), 0.1);
+        assert_eq!(r.penalty.l2, 1e-4);
+    }
+
+    #[test]
+    fn level_recipe_takes_the_levels_settings_without_early_stopping() {
+        let r = Recipe::sda();
+        let level = r.level_recipe(1).unwrap();
+        assert_eq!(level.stopping, Stopping::Off { epochs: 5 });
+        assert!(matches!(level.model, Model::AutoEncoder(_)));
+        assert!(r.level_recipe(2).is_none());
+    }
+
+    #[test]
+    fn impossible_layer_values_name_the_level() {
+        let mut r = Recipe::sda();
+        let Model::Stack(s) = &mut r.model else { panic!() };
+        s.layers[1].optimiser.learning_rate = -1.0;
+        let msg = r.check().unwrap_err().to_string();
+        assert!(msg.contains("model.layers.1.optimiser.learning_rate"), "{msg}");
+        let mut r = Recipe::dae();
+        let Model::AutoEncoder(a) = &mut r.model else { panic!() };
+        a.corruption = Corruption::Masking { fraction: 1.5 };
+        assert!(r.check().unwrap_err().to_string().contains("model.corruption.fraction"));
+    }
+}

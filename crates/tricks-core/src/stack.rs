@@ -1,0 +1,128 @@
+//! Deep stacks: greedy layer-wise unsupervised pre-training, then supervised fine-tuning of the whole
+//! stack as an MLP (p.2-3, p.19).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Activation, Model, Optimiser, OutputLoss, Penalty, Recipe, RecipeError, Stopping, preprocessing::Preprocessing};
+
+/// A stack of RBMs (a deep belief net) or auto-encoders (a stacked denoising auto-encoder), fine-tuned
+/// with the recipe's own optimiser and stopping rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackSpec {
+    /// Layers, input side first; each is pre-trained on the representation of the layers below.
+    pub layers: Vec<StackLayer>,
+    /// Output units and loss of the fine-tuned network (p.14).
+    pub output: OutputLoss,
+}
+
+/// One level of a stack and how it is pre-trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StackLayer {
+    /// The unsupervised model of this level: `rbm` or `auto-encoder`.
+    pub model: Model,
+    /// Pre-training SGD settings of this level (per-layer learning rates, p.11).
+    pub optimiser: Optimiser,
+    /// Weight penalties during pre-training (HG: L2 on RBM weights only).
+    pub penalty: Penalty,
+    /// Pre-training epochs of this level.
+    pub epochs: usize,
+}
+
+impl StackLayer {
+    /// Number of hidden units of this level.
+    pub fn units(&self) -> usize {
+        match &self.model {
+            Model::Rbm(r) => r.hidden,
+            Model::AutoEncoder(a) => a.hidden,
+            Model::Mlp(_) | Model::Stack(_) => 0,
+        }
+    }
+
+    /// The non-linearity this level's units compute in the fine-tuned network: sigmoid for an RBM's
+    /// hidden units, the encoder's for an auto-encoder.
+    pub fn activation(&self) -> Activation {
+        match &self.model {
+            Model::AutoEncoder(a) => a.activation,
+            _ => Activation::Sigmoid,
+        }
+    }
+}
+
+impl StackSpec {
+    /// Hidden-layer sizes of the fine-tuned network.
+    pub fn hidden(&self) -> Vec<usize> {
+        self.layers.iter().map(StackLayer::units).collect()
+    }
+
+    /// The fine-tuned network's hidden non-linearity (every level must agree).
+    pub fn activation(&self) -> Activation {
+        self.layers.first().map_or(Activation::Sigmoid, StackLayer::activation)
+    }
+
+    pub(crate) fn check(&self) -> Result<(), RecipeError> {
+        if self.layers.is_empty() {
+            return Err(RecipeError::range("model.layers", "[]", "one or more levels"));
+        }
+        for (i, layer) in self.layers.iter().enumerate() {
+            let at = format!("model.layers.{i}");
+            match &layer.model {
+                Model::Rbm(r) => r.check(&format!("{at}.model"))?,
+                Model::AutoEncoder(a) => a.check(&format!("{at}.model"))?,
+                other => return Err(RecipeError::range(&format!("{at}.model.kind"), kind(other), "rbm or auto-encoder")),
+            }
+            if layer.epochs == 0 {
+                return Err(RecipeError::range(&format!("{at}.epochs"), 0, "1 or more"));
+            }
+            if layer.activation() != self.activation() {
+                return Err(RecipeError::range(
+                    &format!("{at}.model.activation"),
+                    format!("{:?}", layer.activation()),
+                    &format!("{:?}, as level 0: the fine-tuned network has one hidden non-linearity", self.activation()),
+                ));
+            }
+            let mut layer_recipe = Recipe::chapter_default();
+            layer_recipe.optimiser = layer.optimiser.clone();
+            layer_recipe.penalty = layer.penalty.clone();
+            layer_recipe.check().map_err(|e| prefixed(e, &at))?;
+        }
+        Ok(())
+    }
+}
+
+impl Recipe {
+    /// The recipe that pre-trains level `i` of this stack recipe: the level's model, optimiser, penalty and
+    /// epochs (no early stopping), on the representation below, which is already preprocessed.
+    pub fn level_recipe(&self, i: usize) -> Option<Recipe> {
+        let Model::Stack(stack) = &self.model else { return None };
+        let layer = stack.layers.get(i)?;
+        let mut r = self.clone();
+        r.name = format!("{} level {}", self.name, i + 1);
+        r.model = layer.model.clone();
+        r.optimiser = layer.optimiser.clone();
+        r.penalty = layer.penalty.clone();
+        r.stopping = Stopping::Off { epochs: layer.epochs };
+        r.validate_every = None;
+        r.preprocessing = if i == 0 { self.preprocessing.clone() } else { Preprocessing::None };
+        r.seed = self.seed.wrapping_add(i as u64 + 1);
+        Some(r)
+    }
+}
+
+/// The `kind` tag of a model, as recipes spell it.
+pub fn kind(model: &Model) -> &'static str {
+    match model {
+        Model::Mlp(_) => "mlp",
+        Model::Rbm(_) => "rbm",
+        Model::AutoEncoder(_) => "auto-encoder",
+        Model::Stack(_) => "stack",
+    }
+}
+
+fn prefixed(e: RecipeError, at: &str) -> RecipeError {
+    match e {
+        RecipeError::OutOfRange { field, value, allowed } => RecipeError::OutOfRange { field: format!("{at}.{field}"), value, allowed },
+        other => other,
+    }
+}
