@@ -5,7 +5,7 @@ use std::path::Path;
 use plotters::style::RGBColor;
 
 use crate::atomic::render_png;
-use crate::lines::{Panel, draw_legend, draw_panel, split_legend, titled, x_range, y_extent};
+use crate::lines::{Chart, draw_legend, draw_panel, split_legend, titled, x_range, y_extent};
 use crate::style::colour;
 use crate::{PlotError, Series};
 
@@ -43,22 +43,24 @@ pub fn learning_curves(
         let body = titled(root, title)?;
         let (plots, legend) = split_legend(&body, &entries)?;
         let (top, bottom) = plots.split_vertically(plots.dim_in_pixel().1 / 2);
-        let loss = Panel {
+        let loss = Chart {
             x_label: "examples seen",
             y_label: "training loss",
             series: train_loss,
             colours: &train_colours,
             log_y: log_loss,
             x_range: x.clone(),
+            ..Chart::default()
         };
         draw_panel(&top, &loss)?;
-        let error = Panel {
+        let error = Chart {
             x_label: "examples seen",
             y_label: "validation error (%)",
             series: valid_error,
             colours: &valid_colours,
             log_y: false,
             x_range: x,
+            ..Chart::default()
         };
         draw_panel(&bottom, &error)?;
         draw_legend(&legend, &entries)

@@ -1,8 +1,9 @@
-//! The one error type of the crate; every variant names the picture it concerns.
+//! The one error type of the crate; every variant but `Embedding` names the picture it concerns.
 
 use std::path::PathBuf;
 
-/// Why a picture could not be written. Every variant names the target path.
+/// Why a picture could not be written (every such variant names the target path), or why
+/// features could not be embedded.
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// Creating, writing or renaming the file failed.
@@ -30,9 +31,22 @@ pub enum PlotError {
         /// What is wrong with the arguments.
         message: String,
     },
+    /// The features given to [`crate::tsne_2d`] cannot be embedded (shape, too few points,
+    /// non-finite values, perplexity); no picture is involved yet.
+    #[error("cannot embed the features: {message}")]
+    Embedding {
+        /// What is wrong with the arguments.
+        message: String,
+    },
 }
 
 impl PlotError {
+    pub(crate) fn embedding(message: impl ToString) -> Self {
+        Self::Embedding {
+            message: message.to_string(),
+        }
+    }
+
     pub(crate) fn draw(path: &std::path::Path, message: impl ToString) -> Self {
         Self::Draw {
             path: path.to_path_buf(),

@@ -130,7 +130,7 @@ fn pad_flat(v: f64) -> (f64, f64) {
 }
 
 /// A grey note in the middle of `area`.
-fn note(area: &Area<'_>, msg: &str) -> DrawResult {
+pub(crate) fn note(area: &Area<'_>, msg: &str) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let style = text(18)
         .color(&RGBColor(120, 120, 120))

@@ -1,6 +1,7 @@
 //! Pictures for tricks runs, written as PNG files: learning curves against examples seen
-//! ("age", chapter p.22), tiled first-layer filters (p.22-23), per-layer histograms and general
-//! line charts.
+//! ("age", chapter p.22), tiled first-layer filters (p.22-23), per-layer histograms, general
+//! line charts, grids of monitoring statistics and histograms over time, and 2-D t-SNE maps of a
+//! layer's representation coloured by class.
 //!
 //! Every picture is rendered in memory and written atomically (temporary file in the same
 //! directory, then a rename), so a reader never sees a half-written image. Non-finite values are
@@ -9,17 +10,21 @@
 
 mod atomic;
 mod curves;
+mod embedding;
 mod error;
 mod font;
 mod histograms;
 mod lines;
+mod monitor;
 mod style;
 mod tiles;
 
 pub use curves::learning_curves;
+pub use embedding::{MIN_TSNE_POINTS, class_scatter, tsne_2d};
 pub use error::PlotError;
 pub use histograms::histograms;
 pub use lines::lines;
+pub use monitor::{HistogramHistory, HistogramSnapshot, Panel, histogram_history, line_grid};
 pub use tiles::tiles;
 
 /// One curve: a label for the legend and `(x, y)` points, in drawing order.

@@ -1,9 +1,11 @@
-//! One-panel line charts, and the panel and legend drawing that the learning curves reuse.
+//! One-panel line charts, and the panel and legend drawing that the learning curves and the
+//! monitoring grids reuse.
 
 use std::ops::Range;
 use std::path::Path;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -34,13 +36,14 @@ pub fn lines(
     render_png(path, (1000, 600), |root| {
         let body = titled(root, title)?;
         let (plot, legend) = split_legend(&body, &entries)?;
-        let panel = Panel {
+        let panel = Chart {
             x_label,
             y_label,
             series,
             colours: &colours,
             log_y,
             x_range: x_range(&[series]),
+            ..Chart::default()
         };
         draw_panel(&plot, &panel)?;
         draw_legend(&legend, &entries)
@@ -48,7 +51,8 @@ pub fn lines(
 }
 
 /// One chart panel: axes, labels and the lines of `series` in `colours`.
-pub(crate) struct Panel<'a> {
+#[derive(Default)]
+pub(crate) struct Chart<'a> {
     pub x_label: &'a str,
     pub y_label: &'a str,
     pub series: &'a [Series],
@@ -56,6 +60,12 @@ pub(crate) struct Panel<'a> {
     /// Logarithmic y wanted; honoured when every finite y is positive.
     pub log_y: bool,
     pub x_range: Range<f64>,
+    /// Title above the panel; none when empty.
+    pub caption: &'a str,
+    /// Height of a dashed horizontal reference line, kept inside the y range.
+    pub reference: Option<f64>,
+    /// Smaller text and margins, for panels in a grid.
+    pub compact: bool,
 }
 
 /// `root` below a title line, or `root` itself for an empty title.
@@ -103,10 +113,19 @@ fn segments(s: &Series, log: bool) -> Vec<Vec<(f64, f64)>> {
 }
 
 /// Draws `p` on `area`; an empty panel carries a note instead of lines.
-pub(crate) fn draw_panel(area: &Area<'_>, p: &Panel<'_>) -> DrawResult {
+pub(crate) fn draw_panel(area: &Area<'_>, p: &Chart<'_>) -> DrawResult {
     let x = p.x_range.clone();
-    match y_extent(p.series) {
-        Some(e) if p.log_y && e.0 > 0.0 => {
+    let reference = p.reference.filter(|r| r.is_finite());
+    let data = y_extent(p.series);
+    let with_ref = |(lo, hi): (f64, f64), r: f64| (lo.min(r), hi.max(r));
+    let wanted_log = data.is_some_and(|e| p.log_y && e.0 > 0.0);
+    let y = match (data, reference) {
+        (Some(e), Some(r)) if !wanted_log || r > 0.0 => Some(with_ref(e, r)),
+        (None, Some(r)) => Some(with_ref((r, r), r)),
+        (e, _) => e,
+    };
+    match y {
+        Some(e) if wanted_log => {
             let y = pad_log(e);
             let (bold, light) = log_ticks(&y);
             chart(
@@ -122,27 +141,55 @@ pub(crate) fn draw_panel(area: &Area<'_>, p: &Panel<'_>) -> DrawResult {
     }
 }
 
-fn chart<Y>(area: &Area<'_>, p: &Panel<'_>, x: Range<f64>, y: Y, log: bool) -> DrawResult
+fn chart<Y>(area: &Area<'_>, p: &Chart<'_>, x: Range<f64>, y: Y, log: bool) -> DrawResult
 where
     Y: AsRangedCoord<Value = f64>,
     Y::CoordDescType: ValueFormatter<f64>,
 {
-    let mut chart = ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(48)
-        .y_label_area_size(72)
-        .build_cartesian_2d(x, y)?;
-    chart
-        .configure_mesh()
-        .x_desc(p.x_label)
+    // (margin, x label area, y label area, tick text, axis text, caption text)
+    let (margin, x_area, y_area, ticks, desc, caption) = if p.compact {
+        (8, 40, 60, 12, 13, 16)
+    } else {
+        (12, 48, 72, 14, 16, 18)
+    };
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(margin)
+        .x_label_area_size(x_area)
+        .y_label_area_size(y_area);
+    if !p.caption.is_empty() {
+        builder.caption(p.caption, text(caption));
+    }
+    let mut chart = builder.build_cartesian_2d(x, y)?;
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(p.x_label)
         .y_desc(p.y_label)
         .x_label_formatter(&|v| fmt_num(*v))
         .y_label_formatter(&|v| fmt_num(*v))
-        .label_style(text(14))
-        .axis_desc_style(text(16))
+        .label_style(text(ticks))
+        .axis_desc_style(text(desc))
         .bold_line_style(RGBColor(215, 215, 215))
-        .light_line_style(RGBColor(240, 240, 240))
-        .draw()?;
+        .light_line_style(RGBColor(240, 240, 240));
+    if p.compact {
+        mesh.x_labels(5).y_labels(6);
+    }
+    mesh.draw()?;
+    if let Some(r) = p.reference.filter(|r| r.is_finite() && (!log || *r > 0.0)) {
+        let (x0, x1) = (p.x_range.start, p.x_range.end);
+        let grey = RGBColor(90, 90, 90);
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(x0, r), (x1, r)],
+            6,
+            4,
+            grey.stroke_width(2),
+        )))?;
+        let style = text(ticks)
+            .color(&grey)
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart.draw_series(std::iter::once(
+            EmptyElement::at((x1, r)) + Text::new(fmt_num(r), (-4, -3), style),
+        ))?;
+    }
     for (s, &c) in p.series.iter().zip(p.colours) {
         for seg in segments(s, log) {
             let marked = seg.len() <= MARKED_POINTS;
@@ -188,13 +235,27 @@ pub(crate) fn split_legend<'a>(
     Ok(area.split_horizontally(width - column))
 }
 
-/// Draws the labelled `entries` as a column of colour swatches and labels at the top of `area`.
+/// Draws the labelled `entries` as a column of line swatches and labels at the top of `area`.
 pub(crate) fn draw_legend(area: &Area<'_>, entries: &[(&str, RGBColor)]) -> DrawResult {
+    legend(area, entries, true)
+}
+
+/// Draws the labelled `entries` as a column of dots and labels at the top of `area` (scatter
+/// plots).
+pub(crate) fn draw_dot_legend(area: &Area<'_>, entries: &[(&str, RGBColor)]) -> DrawResult {
+    legend(area, entries, false)
+}
+
+fn legend(area: &Area<'_>, entries: &[(&str, RGBColor)], line: bool) -> DrawResult {
     let style = text(15).pos(Pos::new(HPos::Left, VPos::Center));
     for (i, (label, c)) in entries.iter().filter(|(l, _)| !l.is_empty()).enumerate() {
         let y = 24 + 24 * i as i32;
-        area.draw(&PathElement::new(vec![(6, y), (32, y)], c.stroke_width(3)))?;
-        area.draw(&Circle::new((19, y), 3, c.filled()))?;
+        if line {
+            area.draw(&PathElement::new(vec![(6, y), (32, y)], c.stroke_width(3)))?;
+            area.draw(&Circle::new((19, y), 3, c.filled()))?;
+        } else {
+            area.draw(&Circle::new((19, y), 6, c.filled()))?;
+        }
         area.draw(&Text::new(label.to_string(), (40, y), style.clone()))?;
     }
     Ok(())

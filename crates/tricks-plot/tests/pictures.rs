@@ -4,7 +4,10 @@
 use std::path::Path;
 
 use image::RgbImage;
-use tricks_plot::{PlotError, Series, histograms, learning_curves, lines, tiles};
+use tricks_plot::{
+    HistogramHistory, HistogramSnapshot, Panel, PlotError, Series, histogram_history, histograms,
+    learning_curves, line_grid, lines, tiles,
+};
 
 fn decode(path: &Path) -> RgbImage {
     image::open(path).expect("a decodable PNG").to_rgb8()
@@ -81,6 +84,118 @@ fn empty_inputs_still_give_pictures() {
     decode(&dir.path().join("h.png"));
     tiles(&dir.path().join("t.png"), &[], (3, 3), 4).unwrap();
     decode(&dir.path().join("t.png"));
+    line_grid(&dir.path().join("g.png"), "none", "examples seen", &[]).unwrap();
+    decode(&dir.path().join("g.png"));
+    histogram_history(&dir.path().join("hh.png"), "none", &[]).unwrap();
+    decode(&dir.path().join("hh.png"));
+}
+
+#[test]
+fn line_grid_png_with_reference_lines_and_shared_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grid.png");
+    let ratio = |label: &str, scale: f64| {
+        Series::new(
+            label,
+            (1..=40)
+                .map(|i| (i as f64 * 5000.0, scale * 1e-2 / i as f64))
+                .collect(),
+        )
+    };
+    let mut panels: Vec<Panel> = (1..=4)
+        .map(|l| Panel {
+            title: format!("layer {l}: update / weight"),
+            series: vec![ratio("weights", 1.0 / l as f64), ratio("biases", 2.0)],
+            log_y: true,
+            reference: Some(1e-3),
+        })
+        .collect();
+    panels.push(Panel::new(
+        "dead units",
+        vec![Series::new(
+            "dead",
+            vec![(0.0, 0.0), (1e5, f64::NAN), (2e5, 0.1)],
+        )],
+    ));
+    panels.push(Panel {
+        title: "all NaN, reference only".to_string(),
+        series: vec![Series::new("weights", vec![(1.0, f64::NAN)])],
+        log_y: true,
+        reference: Some(0.05),
+    });
+    line_grid(&path, "per-layer statistics", "examples seen", &panels).unwrap();
+    let img = decode(&path);
+    // Three columns of 460 px plus the legend, two rows of 300 px under the title.
+    assert_eq!(img.dimensions().1, 2 * 300 + 44);
+    assert!(img.dimensions().0 > 3 * 460, "a legend column");
+    assert!(dark_pixels(&img, 0..40) > 200, "the title is rendered");
+    // The dashed reference lines are dark grey, the series keep one colour per label.
+    let grey = img.pixels().filter(|p| p.0 == [90, 90, 90]).count();
+    let blue = img.pixels().filter(|p| p.0 == [31, 119, 180]).count();
+    let orange = img.pixels().filter(|p| p.0 == [255, 127, 14]).count();
+    assert!(grey > 1000, "reference lines drawn ({grey} px)");
+    assert!(blue > 1000 && orange > 1000, "{blue}, {orange}");
+    assert!(leftovers(dir.path()).is_empty());
+}
+
+/// A histogram of `bins` bins over `[min, max]`, peaked in the middle.
+fn snapshot(time: f64, min: f64, max: f64, bins: usize) -> HistogramSnapshot {
+    HistogramSnapshot {
+        time,
+        min,
+        max,
+        counts: (0..bins)
+            .map(|b| {
+                let z = (b as f64 + 0.5) / bins as f64 * 2.0 - 1.0;
+                100.0 * (1.0 - z * z)
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn histogram_history_png_handles_flat_empty_and_non_finite_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.png");
+    let widening = HistogramHistory {
+        title: "layer 1 activations".to_string(),
+        snapshots: (0..20)
+            .map(|i| {
+                snapshot(
+                    i as f64 * 1e4,
+                    -1.0 - i as f64 * 0.1,
+                    1.0 + i as f64 * 0.1,
+                    30,
+                )
+            })
+            .collect(),
+    };
+    let mut odd = vec![
+        snapshot(0.0, 0.5, 0.5, 1),            // every value the same
+        snapshot(1e4, 0.0, 1.0, 0),            // no bins
+        snapshot(2e4, f64::NAN, 1.0, 10),      // non-finite range
+        snapshot(f64::INFINITY, 0.0, 1.0, 10), // non-finite time
+        snapshot(3e4, 1.0, 0.0, 10),           // min > max
+        snapshot(4e4, 0.0, 2.0, 10),           // fine
+        snapshot(4e4, 0.0, 3.0, 10),           // same time: drawn instead
+    ];
+    odd[5].counts[3] = f64::NAN;
+    odd[5].counts[4] = -5.0;
+    let odd = HistogramHistory {
+        title: "odd snapshots".to_string(),
+        snapshots: odd,
+    };
+    let none = HistogramHistory {
+        title: "nothing usable".to_string(),
+        snapshots: vec![snapshot(0.0, 0.0, 1.0, 0)],
+    };
+    histogram_history(&path, "histograms over time", &[widening, odd, none]).unwrap();
+    let img = decode(&path);
+    assert_eq!(img.dimensions(), (2 * 460 + 120, 2 * 300 + 44));
+    // The peak of each column has the darkest colour of the map.
+    let darkest = img.pixels().filter(|p| p.0 == [8, 29, 88]).count();
+    assert!(darkest > 500, "{darkest} px of full count");
+    assert!(leftovers(dir.path()).is_empty());
 }
 
 #[test]
