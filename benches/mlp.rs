@@ -29,7 +29,7 @@ fn mlp_sgd(c: &mut Criterion) {
         b.iter(|| {
             let m = model.take().unwrap();
             let grads = GradientsParams::from_grads(m.loss(x.clone(), y.clone()).backward(), &m);
-            let settings = StepSettings { learning_rate: 0.01, penalty_scale: batch as f64 / 50_000.0, recipe: &recipe };
+            let settings = StepSettings { learning_rate: 0.01, momentum_beta: 1.0, penalty_scale: batch as f64 / 50_000.0, recipe: &recipe };
             model = Some(sgd_step(m, grads, &mut state, settings));
         })
     });

@@ -4,7 +4,7 @@
 //! `cargo run --release --example train_digits`
 
 use burn::backend::{Autodiff, NdArray};
-use tricks::core::{Model, Recipe};
+use tricks::core::Recipe;
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
 use tricks::train::{DeviceSplit, Silent, classification_error, fit};
@@ -22,8 +22,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let valid = DeviceSplit::classification(&preprocessing.apply(&splits.valid), &device);
     let test = DeviceSplit::classification(&preprocessing.apply(&splits.test), &device);
 
-    let Model::Mlp(spec) = &recipe.model;
-    let model = Mlp::<Backend>::new(spec, preprocessing.output_dim(), splits.description.classes, recipe.seed, &device);
+    let spec = recipe.model.classifier().expect("the default recipe is an MLP");
+    let model = Mlp::<Backend>::new(&spec, preprocessing.output_dim(), splits.description.classes, recipe.seed, &device);
     let fitted = fit(&model, &recipe, &train, &valid, &mut Silent)?;
     println!(
         "{} epochs, validation error {:.2} %, test accuracy {:.2} %",

@@ -20,7 +20,7 @@ impl Progress for Messages {
 
 fn diverging_recipe() -> Recipe {
     let mut recipe = Recipe::chapter_default();
-    let Model::Mlp(spec) = &mut recipe.model;
+    let Model::Mlp(spec) = &mut recipe.model else { unreachable!() };
     spec.hidden = vec![32];
     spec.output = OutputLoss::LinearSquaredError;
     recipe.optimiser.learning_rate = 9.0;
@@ -34,8 +34,8 @@ fn run(recipe: &Recipe, messages: &mut Messages) -> Result<f64, TrainError> {
     let prep = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train).unwrap();
     let train = DeviceSplit::<B>::classification(&prep.apply(&splits.train), &device);
     let valid = DeviceSplit::classification(&prep.apply(&splits.valid), &device);
-    let Model::Mlp(spec) = &recipe.model;
-    let model = Mlp::<B>::new(spec, 64, 10, recipe.seed, &device);
+    let spec = recipe.model.classifier().unwrap();
+    let model = Mlp::<B>::new(&spec, 64, 10, recipe.seed, &device);
     let fitted = fit(&model, recipe, &train, &valid, messages)?;
     assert!(fitted.restarts >= 1);
     assert_eq!(fitted.learning_rate, recipe.optimiser.learning_rate / 3f64.powi(fitted.restarts as i32));

@@ -21,7 +21,7 @@ fn after_step(recipe: &Recipe, scale: f64) -> Vec<Vec<f64>> {
     let m = model();
     let x = Tensor::<B, 2>::from_data(TensorData::new(vec![0.5, -1.0, 0.25, 2.0, -0.5, 1.0, 1.5, -2.0], [2, 4]), &device);
     let grads = GradientsParams::from_grads(m.loss(x, one_hot(&[0, 1], 2, &device)).backward(), &m);
-    let settings = StepSettings { learning_rate: 0.1, penalty_scale: scale, recipe };
+    let settings = StepSettings { learning_rate: 0.1, momentum_beta: recipe.optimiser.momentum_beta, penalty_scale: scale, recipe };
     let m = sgd_step(m, grads, &mut SgdState::default(), settings);
     flat(&m)
 }

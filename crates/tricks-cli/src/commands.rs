@@ -7,7 +7,7 @@ use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
 use tricks_core::{Recipe, apply_overrides};
 use tricks_data::{DataSource, Header, LabelColumn};
-use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, files, read_json};
+use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, TestScore, files, read_json};
 
 use crate::backend::{OnBackend, dispatch};
 use crate::bar::Bars;
@@ -67,10 +67,10 @@ pub fn train(args: TrainArgs) -> Result<()> {
         command: std::env::args().collect::<Vec<_>>().join(" "),
     };
     let report = dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?;
+    let score = report.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
+    let valid = if report.test_accuracy.is_some() { format!("valid error {:.2} %", report.valid_error) } else { format!("valid reconstruction error {:.4}", report.valid_error) };
     println!(
-        "test accuracy {:.2} % · valid error {:.2} % · {} epochs · {} examples · {:.1} s{}",
-        report.test_accuracy,
-        report.valid_error,
+        "{score} · {valid} · {} epochs · {} examples · {:.1} s{}",
         report.epochs,
         report.examples_seen,
         report.seconds,
@@ -97,9 +97,9 @@ struct EvalJob {
 }
 
 impl OnBackend for EvalJob {
-    type Output = f64;
-    fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<f64> {
-        Ok(tricks_train::evaluate::<B::InnerBackend>(&self.run, &self.data, &device)?)
+    type Output = TestScore;
+    fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<TestScore> {
+        Ok(tricks_train::evaluate::<B>(&self.run, &self.data, &device)?)
     }
 }
 
@@ -108,9 +108,10 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let info: RunInfo = read_json(&args.run, files::RUN)?;
     let spec = args.data.unwrap_or(info.data_spec.clone());
     let source = data_source(&spec, args.label_column.as_deref(), args.header)?;
-    let accuracy = dispatch(args.backend, EvalJob { run: args.run.clone(), data: source })?;
+    let score = dispatch(args.backend, EvalJob { run: args.run.clone(), data: source })?;
     let reported: Report = read_json(&args.run, files::REPORT).context("reading the run's report")?;
-    println!("test accuracy {accuracy:.2} % (the run reported {:.2} %)", reported.test_accuracy);
+    let reported = reported.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
+    println!("{score} (the run reported {reported})");
     Ok(())
 }
 

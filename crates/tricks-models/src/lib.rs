@@ -4,12 +4,24 @@
 //! initial model on every backend.
 
 mod activation;
+mod autoencoder;
 pub mod exact_gradient;
 mod init;
 mod loss;
 mod mlp;
+mod penalties;
 
 pub use activation::{activate, sigmoid};
 pub use init::{glorot_linear, param_ids, zero_linear};
 pub use loss::{one_hot, output_loss};
 pub use mlp::Mlp;
+pub use autoencoder::AutoEncoder;
+pub use penalties::{contractive, derivative_from_output, kl_sparsity};
+
+mod ais;
+mod rbm;
+pub use ais::{
+    AIS_CHAINS, AIS_TEMPERATURES, AisEstimate, EXACT_MAX_HIDDEN, MonitorError, ais_log_partition, ais_log_partition_from_base,
+    ais_schedule, exact_log_partition, log_likelihood, mean_reconstruction_error, pseudo_likelihood,
+};
+pub use rbm::{Rbm, SPARSITY_CLAMP, VISIBLE_MEAN_CLAMP, bernoulli, initial_visible_bias};

@@ -34,6 +34,19 @@ pub enum TrainError {
          float type per device; run the check in a process of its own (as `tricks gradcheck` does)"
     )]
     Precision,
+    /// An RBM monitor could not be computed.
+    #[error(transparent)]
+    Monitor(#[from] tricks_models::MonitorError),
+    /// A classifier-only operation was asked of an unsupervised recipe.
+    #[error("{what} needs a classifier (an MLP or a stack); recipe `{recipe}` trains a single {kind} without labels")]
+    NotAClassifier {
+        /// The operation.
+        what: String,
+        /// The recipe's name.
+        recipe: String,
+        /// The model kind.
+        kind: String,
+    },
     /// Reading or writing a run directory failed.
     #[error("{path}: {message}")]
     Io {
@@ -42,6 +55,15 @@ pub enum TrainError {
         /// What went wrong.
         message: String,
     },
+}
+
+/// The network `recipe` trains with labels, or an error saying that `what` needs one.
+pub fn classifier_of(recipe: &tricks_core::Recipe, what: &str) -> Result<tricks_core::MlpSpec, TrainError> {
+    recipe.model.classifier().ok_or_else(|| TrainError::NotAClassifier {
+        what: what.into(),
+        recipe: recipe.name.clone(),
+        kind: tricks_core::kind(&recipe.model).into(),
+    })
 }
 
 impl TrainError {

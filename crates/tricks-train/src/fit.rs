@@ -121,6 +121,7 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
     let mut sgd = SgdState::default();
     let mut average = recipe.optimiser.polyak.as_ref().map(|p| ParameterAverage::new(p.decay));
     let mut window = LossWindow::<B>::default();
+    let mut carry = M::Carry::default();
     let (mut updates, mut seen, mut next_validation) = (0u64, 0u64, validate_every);
     let mut reference_loss = None;
     let mut curve = Vec::new();
@@ -133,11 +134,12 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
         progress.epoch_start(epoch, n);
         for rows in order.chunks(batch) {
             let (x, y) = train.rows(rows);
-            let loss = model.batch_loss(x, y);
+            let loss = model.batch_loss(x, y, &mut carry);
             window.add(loss.clone().inner());
             let grads = GradientsParams::from_grads(loss.backward(), &model);
             let learning_rate = recipe.optimiser.schedule.rate(initial_rate, updates);
-            let settings = StepSettings { learning_rate, penalty_scale: penalty_scale(rows.len(), n), recipe };
+            let momentum_beta = recipe.optimiser.momentum_at(epoch);
+            let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: penalty_scale(rows.len(), n), recipe };
             model = sgd_step(model, grads, &mut sgd, settings);
             if let Some(avg) = average.as_mut() {
                 avg.update(&model.valid());

@@ -2,11 +2,11 @@
 //! subset to about zero; if it cannot, something is wrong with the model, the gradient or the settings.
 
 use burn::tensor::backend::AutodiffBackend;
-use tricks_core::{Model, Recipe, Stopping};
+use tricks_core::{Recipe, Stopping};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::Mlp;
 
-use crate::{DeviceSplit, Progress, TrainError, fit};
+use crate::{DeviceSplit, Progress, TrainError, classifier_of, fit};
 
 /// Training error (percent) at or below which a subset counts as fitted (*ours*: the chapter says "close
 /// to zero").
@@ -45,8 +45,8 @@ pub fn overfit<B: AutodiffBackend>(
     let mut recipe = recipe.clone();
     recipe.stopping = Stopping::Off { epochs };
     recipe.validate_every = None;
-    let Model::Mlp(spec) = &recipe.model;
-    let model = Mlp::<B>::new(spec, subset.dim, subset.classes, recipe.seed, device);
+    let spec = classifier_of(&recipe, "the over-fitting check")?;
+    let model = Mlp::<B>::new(&spec, subset.dim, subset.classes, recipe.seed, device);
     let train = DeviceSplit::<B>::classification(&subset, device);
     let fitted = fit(&model, &recipe, &train, &train.inner(), progress)?;
     let passed = fitted.valid_error <= OVERFIT_PASS_ERROR;
@@ -69,8 +69,9 @@ fn suspects(recipe: &Recipe, restarts: u32, curve: &[crate::CurvePoint]) -> Vec<
     } else {
         s.push("the loss falls but too slowly: more epochs, or a larger learning rate (p.8-9)".into());
     }
-    let Model::Mlp(spec) = &recipe.model;
-    s.push(format!("capacity: {:?} hidden units may be too few to memorise the subset (p.11)", spec.hidden));
+    if let Some(spec) = recipe.model.classifier() {
+        s.push(format!("capacity: {:?} hidden units may be too few to memorise the subset (p.11)", spec.hidden));
+    }
     if recipe.penalty.l1 > 0.0 || recipe.penalty.l2 > 0.0 {
         s.push("weight penalties keep the model from fitting: set penalty.l1 and penalty.l2 to 0 for this check (p.12)".into());
     }

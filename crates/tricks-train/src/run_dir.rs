@@ -32,6 +32,11 @@ impl RunDir {
         Ok(RunDir { staging, target: target.to_path_buf(), committed: false })
     }
 
+    /// The folder being written (the staging folder until the run is committed).
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
     /// Where the file `name` is written until the run is committed.
     pub fn file(&self, name: &str) -> PathBuf {
         self.staging.join(name)

@@ -21,6 +21,8 @@ pub struct SgdState {
 pub struct StepSettings<'a> {
     /// ε_t for this update (schedule already applied).
     pub learning_rate: f64,
+    /// Chapter-form momentum β for this update (ramp already applied).
+    pub momentum_beta: f64,
     /// B′/T for this mini-batch (p.12).
     pub penalty_scale: f64,
     /// The recipe's penalties, momentum and per-layer rates.
@@ -88,9 +90,10 @@ impl<B: AutodiffBackend> ModuleMapper<B> for StepMapper<'_, B> {
                 g = g + w.clone().sign() * (p.l1 * s);
             }
         }
-        if o.momentum_beta < 1.0 {
+        let beta = self.settings.momentum_beta;
+        if beta < 1.0 {
             let previous = self.state.momentum.remove::<B::InnerBackend, D>(id).unwrap_or_else(|| g.zeros_like());
-            g = previous * (1.0 - o.momentum_beta) + g * o.momentum_beta;
+            g = previous * (1.0 - beta) + g * beta;
             self.state.momentum.register(id, g.clone());
         }
         let mut rate = self.settings.learning_rate * o.layer_learning_rates.get(layer).copied().unwrap_or(1.0);

@@ -1,0 +1,117 @@
+//! What a run writes besides its numbers: the model file, learning curves, and pictures (p.22-23).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use burn::module::Module;
+use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
+use burn::tensor::{Tensor, backend::Backend};
+use tricks_core::Recipe;
+use tricks_models::{AutoEncoder, Rbm};
+
+use crate::{CurvePoint, DeviceSplit, Fitted, RunDir, TrainError, files};
+
+/// Maximum number of units drawn in a filters picture.
+const MAX_FILTERS: usize = 100;
+/// Test examples shown in pictures of reconstructions and samples (*ours*).
+const SHOWN_EXAMPLES: usize = 10;
+/// Snapshots of each Gibbs chain in the samples picture, and Gibbs steps between two snapshots (*ours*;
+/// DLT draws 10 snapshots 1000 steps apart).
+const SAMPLE_SNAPSHOTS: usize = 10;
+const GIBBS_STEPS_BETWEEN_SNAPSHOTS: usize = 200;
+
+/// Save the kept model (Burn named MessagePack, full precision) and its learning curves.
+pub(crate) fn save_training<B: Backend, M: Module<B>>(dir: &RunDir, recipe: &Recipe, fitted: &Fitted<M>) -> Result<(), TrainError> {
+    save_model(&dir.file(files::MODEL), &fitted.model)?;
+    dir.write_text(files::CURVES_CSV, &curves_csv(&fitted.curve))?;
+    plot_curves(&dir.file(files::CURVES_PNG), &recipe.name, &fitted.curve)
+}
+
+/// Save `model` at `path` (Burn named MessagePack, full precision).
+pub(crate) fn save_model<B: Backend, M: Module<B>>(path: &Path, model: &M) -> Result<(), TrainError> {
+    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
+    model.clone().save_file(path, &recorder).map_err(|e| TrainError::io(path, e))
+}
+
+/// The learning curve as CSV, one validation per line.
+pub fn curves_csv(curve: &[CurvePoint]) -> String {
+    let mut s = String::from("epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n");
+    for p in curve {
+        let _ = writeln!(s, "{},{},{},{},{},{}", p.epoch, p.examples_seen, p.updates, p.train_loss, p.valid_error, p.learning_rate);
+    }
+    s
+}
+
+fn plot_curves(path: &Path, name: &str, curve: &[CurvePoint]) -> Result<(), TrainError> {
+    let series = |f: fn(&CurvePoint) -> f64| {
+        vec![tricks_plot::Series { label: name.to_string(), points: curve.iter().map(|p| (p.examples_seen as f64, f(p))).collect() }]
+    };
+    tricks_plot::learning_curves(path, &format!("{name}: learning curves"), &series(|p| p.train_loss), &series(|p| p.valid_error))
+        .map_err(|e| TrainError::io(path, e))
+}
+
+/// Each unit's incoming weights (`weights` is [inputs, units]) as an image (p.22-23).
+pub(crate) fn plot_filters<B: Backend>(path: &Path, weights: Tensor<B, 2>, shape: (usize, usize)) -> Result<(), TrainError> {
+    let [inputs, units] = weights.dims();
+    let values = host(path, weights)?;
+    let filters: Vec<Vec<f32>> = (0..units.min(MAX_FILTERS)).map(|u| (0..inputs).map(|i| values[i * units + u]).collect()).collect();
+    tiles(path, &filters, shape, (filters.len() as f64).sqrt().ceil() as usize)
+}
+
+/// Rows of test inputs, their corruption and their reconstruction from the corrupted input (p.4).
+pub(crate) fn plot_reconstructions<B: Backend>(
+    path: &Path,
+    model: &AutoEncoder<B>,
+    test: &DeviceSplit<B>,
+    shape: (usize, usize),
+) -> Result<(), TrainError> {
+    let x = first_rows(test);
+    let corrupted = model.corrupt(x.clone());
+    let reconstructed = model.reconstruct(corrupted.clone());
+    let mut images = Vec::new();
+    for t in [x, corrupted, reconstructed] {
+        images.extend(rows_of(path, t)?);
+    }
+    tiles(path, &images, shape, images.len() / 3)
+}
+
+/// Each row a Gibbs chain of the RBM started at a test example: the example, then snapshots
+/// `GIBBS_STEPS_BETWEEN_SNAPSHOTS` steps apart (visible means).
+pub(crate) fn plot_samples<B: Backend>(
+    path: &Path,
+    model: &Rbm<B>,
+    test: &DeviceSplit<B>,
+    shape: (usize, usize),
+    seed: u64,
+) -> Result<(), TrainError> {
+    B::seed(&test.inputs.device(), seed);
+    let mut v = first_rows(test);
+    let chains = v.dims()[0];
+    let mut snapshots = vec![rows_of(path, v.clone())?];
+    for _ in 0..SAMPLE_SNAPSHOTS {
+        for _ in 0..GIBBS_STEPS_BETWEEN_SNAPSHOTS {
+            v = model.gibbs_step(v);
+        }
+        snapshots.push(rows_of(path, model.visible_mean(model.hidden_probabilities(v.clone())))?);
+    }
+    // One row per chain: tiles are laid out row by row.
+    let images: Vec<Vec<f32>> = (0..chains).flat_map(|c| snapshots.iter().map(move |s| s[c].clone())).collect();
+    tiles(path, &images, shape, SAMPLE_SNAPSHOTS + 1)
+}
+
+fn first_rows<B: Backend>(split: &DeviceSplit<B>) -> Tensor<B, 2> {
+    split.inputs.clone().narrow(0, 0, SHOWN_EXAMPLES.min(split.len()))
+}
+
+fn host<B: Backend, const D: usize>(path: &Path, t: Tensor<B, D>) -> Result<Vec<f32>, TrainError> {
+    t.into_data().convert::<f32>().into_vec::<f32>().map_err(|e| TrainError::io(path, format!("{e:?}")))
+}
+
+fn rows_of<B: Backend>(path: &Path, t: Tensor<B, 2>) -> Result<Vec<Vec<f32>>, TrainError> {
+    let [_, dim] = t.dims();
+    Ok(host(path, t)?.chunks(dim).map(<[f32]>::to_vec).collect())
+}
+
+fn tiles(path: &Path, images: &[Vec<f32>], shape: (usize, usize), cols: usize) -> Result<(), TrainError> {
+    tricks_plot::tiles(path, images, shape, cols.max(1)).map_err(|e| TrainError::io(path, e))
+}

@@ -1,0 +1,139 @@
+//! Greedy layer-wise pre-training of a stack, a linear probe of each level, and the network that
+//! fine-tuning starts from (p.2-3, p.19).
+
+use std::time::Instant;
+
+use burn::module::Param;
+use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
+use tricks_core::defaults::PROBE_MAX_EPOCHS;
+use tricks_core::{Model, Patience, Recipe, StackSpec, Stopping, kind};
+use tricks_models::{AutoEncoder, Mlp, Rbm};
+
+use crate::outputs::plot_filters;
+use crate::run::{LevelReport, RunData};
+use crate::{DeviceSplit, Level, Progress, RunDir, TrainError, Trainable, fit};
+
+/// Rows coded at once when passing a split up a level, to bound memory.
+const CODE_CHUNK: usize = 2048;
+
+/// Pre-train each level of `stack` on the code of the levels below, probe each level's code with a
+/// logistic regression, and return the fine-tuning network initialised with the levels' encoders.
+pub(crate) fn pretrain_stack<B: AutodiffBackend>(
+    dir: &RunDir,
+    recipe: &Recipe,
+    stack: &StackSpec,
+    data: &RunData<B>,
+    progress: &mut dyn Progress,
+) -> Result<(Mlp<B>, Vec<LevelReport>), TrainError> {
+    let device = data.train.inputs.device();
+    let spec = recipe.model.classifier().expect("a stack is a classifier");
+    let mut network = Mlp::<B>::new(&spec, data.train.inputs.dims()[1], data.classes, recipe.seed, &device);
+    let (mut train, mut valid) = (data.train.clone(), data.valid.clone());
+    let mut levels = Vec::new();
+    for (i, layer) in stack.layers.iter().enumerate() {
+        let started = Instant::now();
+        let level_recipe = recipe.level_recipe(i).expect("the level exists");
+        progress.message(&format!(
+            "pre-training level {}/{}: {} of {} units, {} epochs",
+            i + 1,
+            stack.layers.len(),
+            kind(&layer.model),
+            layer.units(),
+            layer.epochs
+        ));
+        let inputs = train.inputs.dims()[1];
+        let seed = level_recipe.seed;
+        let level = match &layer.model {
+            Model::Rbm(s) => pretrain_level(Rbm::<B>::new(s, inputs, &column_means(&train), seed, &device), &level_recipe, &train, &valid, progress)?,
+            Model::AutoEncoder(s) => pretrain_level(AutoEncoder::<B>::new(s, inputs, seed, &device), &level_recipe, &train, &valid, progress)?,
+            Model::Mlp(_) | Model::Stack(_) => unreachable!("StackSpec::check allows RBMs and auto-encoders only"),
+        };
+        if i == 0
+            && let Some(shape) = data.image_shape
+        {
+            plot_filters(&dir.file("level1-filters.png"), level.weight.clone(), shape)?;
+        }
+        initialise_layer(&mut network, i, level.weight, level.bias);
+        train = DeviceSplit { inputs: level.train_code, ..train };
+        valid = DeviceSplit { inputs: level.valid_code, ..valid };
+        progress.message(&format!("linear probe of level {}: logistic regression on its code", i + 1));
+        let probe_valid_error = probe(recipe.seed, &train, &valid, data.classes, progress)?;
+        levels.push(LevelReport {
+            level: i + 1,
+            kind: kind(&layer.model).to_string(),
+            units: layer.units(),
+            epochs: layer.epochs,
+            valid_reconstruction_error: level.valid_error,
+            probe_valid_error,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    Ok((network, levels))
+}
+
+/// A pre-trained level: its encoder and the codes of the training and validation splits.
+struct TrainedLevel<B: AutodiffBackend> {
+    weight: Tensor<B::InnerBackend, 2>,
+    bias: Tensor<B::InnerBackend, 1>,
+    train_code: Tensor<B, 2>,
+    valid_code: Tensor<B::InnerBackend, 2>,
+    valid_error: f64,
+}
+
+fn pretrain_level<B: AutodiffBackend, M: Trainable<B>>(
+    initial: M,
+    recipe: &Recipe,
+    train: &DeviceSplit<B>,
+    valid: &DeviceSplit<B::InnerBackend>,
+    progress: &mut dyn Progress,
+) -> Result<TrainedLevel<B>, TrainError>
+where
+    M::InnerModule: Level<B::InnerBackend>,
+{
+    let fitted = fit(&initial, recipe, train, valid, progress)?;
+    let (weight, bias) = fitted.model.encoder();
+    Ok(TrainedLevel {
+        weight,
+        bias,
+        train_code: Tensor::from_inner(code(&fitted.model, train.inputs.clone().inner())),
+        valid_code: code(&fitted.model, valid.inputs.clone()),
+        valid_error: fitted.valid_error,
+    })
+}
+
+/// The code of every row of `x`, computed in chunks.
+fn code<B: Backend, L: Level<B>>(level: &L, x: Tensor<B, 2>) -> Tensor<B, 2> {
+    let rows = x.dims()[0];
+    let chunks: Vec<_> = (0..rows).step_by(CODE_CHUNK).map(|s| level.code(x.clone().narrow(0, s, CODE_CHUNK.min(rows - s)))).collect();
+    Tensor::cat(chunks, 0)
+}
+
+/// Copy a level's encoder into hidden layer `i` of the fine-tuning network, keeping the layer's ids.
+fn initialise_layer<B: AutodiffBackend>(network: &mut Mlp<B>, i: usize, weight: Tensor<B::InnerBackend, 2>, bias: Tensor<B::InnerBackend, 1>) {
+    let layer = &mut network.layers[i];
+    layer.weight = Param::initialized(layer.weight.id, Tensor::from_inner(weight).require_grad());
+    let bias_id = layer.bias.as_ref().expect("MLP layers have biases").id;
+    layer.bias = Some(Param::initialized(bias_id, Tensor::from_inner(bias).require_grad()));
+}
+
+/// Validation error (percent) of the `logistic` recipe trained on `train`'s inputs (the chapter's
+/// Algorithm 1 scores a level this way, p.19).
+fn probe<B: AutodiffBackend>(
+    seed: u64,
+    train: &DeviceSplit<B>,
+    valid: &DeviceSplit<B::InnerBackend>,
+    classes: usize,
+    progress: &mut dyn Progress,
+) -> Result<f64, TrainError> {
+    let mut recipe = Recipe::logistic();
+    recipe.stopping = Stopping::Patience(Patience { max_epochs: PROBE_MAX_EPOCHS, ..Patience::default() });
+    recipe.seed = seed;
+    let spec = recipe.model.classifier().expect("logistic regression is a classifier");
+    let model = Mlp::<B>::new(&spec, train.inputs.dims()[1], classes, seed, &train.inputs.device());
+    Ok(fit(&model, &recipe, train, valid, progress)?.valid_error)
+}
+
+/// Per-feature means of the split's inputs (an RBM's visible biases start from them, p.15).
+pub(crate) fn column_means<B: Backend>(split: &DeviceSplit<B>) -> Vec<f32> {
+    split.inputs.clone().mean_dim(0).into_data().convert::<f32>().into_vec::<f32>().expect("f32 means")
+}
