@@ -224,7 +224,7 @@ impl<B: Backend> Rbm<B> {
         f.sample_visible(bernoulli(f.hidden_probabilities(v.detach())))
     }
 
-    /// What the next level of a stack sees: the hidden probabilities p(h | v) (HG §3.4; DLT's DBN).
+    /// What the next level of a stack sees: the hidden probabilities p(h | v), as DLT's DBN propagates them.
     pub fn hidden_representation(&self, v: Tensor<B, 2>) -> Tensor<B, 2> {
         self.hidden_probabilities(v)
     }
