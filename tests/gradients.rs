@@ -1,12 +1,13 @@
-//! The MLP's back-propagated gradients match centred finite differences (ε = 1e-4, p.21) in f64, for
-//! every hidden non-linearity and every output/loss pair; and the check catches a wrong gradient.
+//! Back-propagated gradients match centred finite differences (ε = 1e-4, p.21) in f64: the MLP for every
+//! hidden non-linearity and output/loss pair, the auto-encoders' losses with their contractive and sparsity
+//! penalties, and every preset's models (RBMs and stacks included); and the check catches a wrong gradient.
 //! This test binary computes only in f64: Burn 0.21 keeps one float type per device and process.
 
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::{Tensor, TensorData};
-use tricks::core::{Activation, Init, MlpSpec, OutputLoss};
-use tricks::models::{Mlp, one_hot};
-use tricks::core::Recipe;
+use tricks::core::presets::PRESETS;
+use tricks::core::{Activation, AutoEncoderSpec, Corruption, Init, MlpSpec, OutputLoss, Recipe, Reconstruction, Sparsity};
+use tricks::models::{AutoEncoder, Mlp, one_hot};
 use tricks::data::DataSource;
 use tricks::train::{GRADCHECK_THRESHOLD, check_recipe_gradients, gradient_check};
 
@@ -83,4 +84,40 @@ fn the_default_recipe_with_penalties_passes_the_gradient_check_on_real_digits() 
     let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 12).unwrap();
     assert_eq!(check.tensors.len(), 4);
     assert!(check.passed(GRADCHECK_THRESHOLD), "{:?}", check.tensors[0]);
+}
+
+#[test]
+fn autoencoder_losses_and_penalties_match_centred_differences() {
+    let device = Default::default();
+    // Inputs in (0, 1), as cross-entropy reconstruction wants.
+    let x = (inputs(6, 5) / 3.0 + 0.5).clamp(0.01, 0.99);
+    let base = AutoEncoderSpec::denoising(4, 0.3);
+    let variants = [
+        ("denoising, tied, cross-entropy", base.clone()),
+        ("untied, squared error", AutoEncoderSpec { tied: false, reconstruction: Reconstruction::SquaredError, ..base.clone() }),
+        ("contractive, sigmoid", AutoEncoderSpec { corruption: Corruption::None, contractive: 0.7, ..base.clone() }),
+        ("contractive, tanh, untied", AutoEncoderSpec { activation: Activation::Tanh, tied: false, contractive: 0.7, ..base.clone() }),
+        ("sparse", AutoEncoderSpec { sparsity: Some(Sparsity { target: 0.05, cost: 0.5 }), ..base.clone() }),
+        ("salt and pepper", AutoEncoderSpec { corruption: Corruption::SaltAndPepper { fraction: 0.2 }, ..base }),
+    ];
+    for (name, spec) in variants {
+        let model = AutoEncoder::<B>::new(&spec, 5, 11, &device);
+        let corrupted = model.corrupt(x.clone()); // fixed, so the criterion is deterministic
+        let check = gradient_check(&model, |m| m.loss_from(corrupted.clone(), x.clone()));
+        assert_eq!(check.tensors.len(), if spec.tied { 3 } else { 4 }, "{name}");
+        assert!(check.passed(GRADCHECK_THRESHOLD), "{name}: worst {:?}", check.tensors.first());
+    }
+}
+
+#[test]
+fn every_preset_passes_the_gradient_check_on_real_digits_rbms_and_stacks_included() {
+    for preset in PRESETS {
+        let mut recipe = (preset.build)();
+        recipe.penalty.l2 = recipe.penalty.l2.max(1e-3);
+        let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 6).unwrap();
+        assert!(check.passed(GRADCHECK_THRESHOLD), "{}: worst {:?}", preset.name, check.tensors[0]);
+        if preset.name.starts_with("sda") || preset.name.starts_with("dbn") {
+            assert!(check.tensors.iter().any(|t| t.path.starts_with("level2.")), "{}: levels checked", preset.name);
+        }
+    }
 }

@@ -62,7 +62,7 @@ fn short_recipe() -> Recipe {
 
 fn digits_accuracy<B: AutodiffBackend>(backend: &str) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let options = RunOptions { out: dir.path().join("run"), backend: backend.into(), data_spec: "digits".into(), command: String::new() };
+    let options = RunOptions { out: dir.path().join("run"), backend: backend.into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
     run::<B>(&short_recipe(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap().test_accuracy.unwrap()
 }
 

@@ -1,7 +1,7 @@
 //! Progress bars: one per epoch, with rate, ETA, running loss and validation error.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use tricks_train::{CurvePoint, Progress};
+use tricks_train::{CLASSIFICATION_ERROR, CurvePoint, Measure, Progress};
 
 /// Draws training progress on the terminal.
 pub struct Bars {
@@ -9,27 +9,33 @@ pub struct Bars {
     last_valid: Option<f64>,
     best_valid: Option<f64>,
     loss: Option<f64>,
+    validation: Measure,
 }
 
 impl Bars {
     pub fn new() -> Self {
-        Bars { bar: None, last_valid: None, best_valid: None, loss: None }
+        Bars { bar: None, last_valid: None, best_valid: None, loss: None, validation: CLASSIFICATION_ERROR }
     }
 
     fn refresh(&self) {
         if let Some(bar) = &self.bar {
-            let fmt = |v: Option<f64>, unit: &str| v.map_or("-".to_string(), |v| format!("{v:.2}{unit}"));
+            let unit = self.validation.unit;
+            let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}{unit}"));
             bar.set_message(format!(
                 "loss {} · valid {} · best {}",
                 self.loss.map_or("-".to_string(), |l| format!("{l:.4}")),
-                fmt(self.last_valid, "%"),
-                fmt(self.best_valid, "%")
+                fmt(self.last_valid),
+                fmt(self.best_valid)
             ));
         }
     }
 }
 
 impl Progress for Bars {
+    fn training_starts(&mut self, validation: Measure) {
+        *self = Bars { validation, ..Bars::new() };
+    }
+
     fn epoch_start(&mut self, epoch: usize, examples: usize) {
         let bar = ProgressBar::new(examples as u64).with_prefix(format!("epoch {epoch:>4}"));
         bar.set_style(
@@ -57,8 +63,8 @@ impl Progress for Bars {
         if best {
             self.best_valid = Some(point.valid_error);
             self.message(&format!(
-                "epoch {:>4} · {:>10} examples · loss {:.4} · valid error {:.2} % (new best)",
-                point.epoch, point.examples_seen, point.train_loss, point.valid_error
+                "epoch {:>4} · {:>10} examples · loss {:.4} · {} {:.4}{} (new best)",
+                point.epoch, point.examples_seen, point.train_loss, self.validation.name, point.valid_error, self.validation.unit
             ));
         }
         self.refresh();

@@ -65,6 +65,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
         backend: String::new(),
         data_spec: data.clone(),
         command: std::env::args().collect::<Vec<_>>().join(" "),
+        tsne_layer: args.tsne_layer,
     };
     let report = dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?;
     let score = report.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
@@ -194,4 +195,11 @@ pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
     } else {
         anyhow::bail!("gradient check failed for `{}`: relative error {:.3e} > {threshold:e} or signs disagree", check.tensors[0].path, check.max_relative_error())
     }
+}
+
+/// `tricks report`.
+pub fn report(run: &std::path::Path) -> Result<()> {
+    let page = tricks_report::write_report(run).with_context(|| format!("writing the report of {}", run.display()))?;
+    println!("{}", page.display());
+    Ok(())
 }

@@ -22,8 +22,13 @@ struct Cli {
 enum Command {
     /// Train a model and write a run directory (recipe, curves, model, report).
     Train(TrainArgs),
-    /// Reload a run directory's model and report its test accuracy.
+    /// Reload a run directory's model and report its test score.
     Eval(EvalArgs),
+    /// Write a run directory's report.html again (recipe, numbers, pictures, diagnosis).
+    Report {
+        /// The run directory.
+        run: PathBuf,
+    },
     /// Gradient check of a recipe's model and criterion by centred differences in f64 (chapter p.21).
     Gradcheck(GradcheckArgs),
     /// Controlled over-fitting (chapter p.21-22): can the recipe drive the training error on a small subset to ~0?
@@ -101,6 +106,9 @@ struct TrainArgs {
     out: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
     backend: BackendArg,
+    /// Layer drawn in the t-SNE map: 0 = inputs, 1 = first hidden layer… (default: the last hidden layer).
+    #[arg(long)]
+    tsne_layer: Option<usize>,
     /// No progress bars; print only the final report.
     #[arg(long, short)]
     quiet: bool,
@@ -164,6 +172,7 @@ fn main() -> ExitCode {
         Command::Overfit(args) => commands::overfit(args),
         Command::Gradcheck(args) => commands::gradcheck(args),
         Command::Plot { runs, out } => commands::plot(&runs, &out),
+        Command::Report { run } => commands::report(&run),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

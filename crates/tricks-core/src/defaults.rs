@@ -61,6 +61,16 @@ pub const CONTRACTIVE_COST: f64 = 0.1;
 /// The linear probe of a stack level is the `logistic` recipe (DLT: ε0 0.13, B 600) stopped by patience
 /// after at most this many epochs (*ours*: bounds the probe's cost).
 pub const PROBE_MAX_EPOCHS: usize = 30;
+/// On small training sets the probe's batch shrinks so that an epoch makes at least this many updates
+/// (*ours*: B = 600 gives the 1,199 digits two updates an epoch).
+pub const PROBE_MIN_UPDATES_PER_EPOCH: usize = 50;
+
+/// Per-layer statistics (means, standard deviations and histograms of pre-activations, activations,
+/// activation gradients, parameters and parameter gradients, update/weight ratios, saturated and dead
+/// units; p.22-23) are taken on the current mini-batch every this many parameter updates; 0 turns them off.
+/// The frequency is *ours*: the chapter says what to watch (p.22-23), not how often; at this frequency
+/// monitoring costs at most 10 % of the training throughput of the 784-500-10 MLP (`benches/monitor.rs`).
+pub const MONITOR_EVERY: u64 = 100;
 
 /// Scale of the weight-penalty gradient added to one mini-batch update: λ·B′/T for a batch of `batch_len`
 /// examples out of `train_len` (p.12), so that over one epoch the penalty counts once and a short last
@@ -90,6 +100,7 @@ mod tests {
         assert_eq!(RBM_WEIGHT_COST, 1e-4);
         assert!((0.2..=0.5).contains(&DAE_MASKING));
         assert_eq!(SPARSITY_TARGET, 0.05);
+        assert_eq!(MONITOR_EVERY, 100);
     }
 
     #[test]

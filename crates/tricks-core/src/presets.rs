@@ -55,6 +55,7 @@ const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("divergence.lr_divisor", "p.5"),
     ("divergence", "ours"),
     ("seed", "ours"),
+    ("monitor_every", "p.22-23 (frequency ours)"),
 ];
 
 /// The preset of that name, or the recipe in that JSON or TOML file (checked).

@@ -27,6 +27,14 @@ pub struct Recipe {
     pub divergence: Divergence,
     /// Seed for initialisation and example order.
     pub seed: u64,
+    /// Take per-layer monitoring statistics every this many parameter updates, 0 = off (p.22-23;
+    /// [`defaults::MONITOR_EVERY`]). Recipe files written before this field existed get the default.
+    #[serde(default = "default_monitor_every")]
+    pub monitor_every: u64,
+}
+
+fn default_monitor_every() -> u64 {
+    defaults::MONITOR_EVERY
 }
 
 /// Which model to train.
@@ -236,6 +244,7 @@ impl Recipe {
             preprocessing: Preprocessing::Standardise,
             divergence: Divergence::default(),
             seed: defaults::SEED,
+            monitor_every: defaults::MONITOR_EVERY,
         }
     }
 
@@ -390,6 +399,7 @@ mod tests {
         assert_eq!(r.penalty, Penalty { l1: 0.0, l2: 0.0 });
         assert_eq!(r.stopping, Stopping::Patience(Patience { initial: 10_000, increase: 2.0, improvement_threshold: 0.995, max_epochs: 1000 }));
         assert_eq!(r.divergence.lr_divisor, 3.0);
+        assert_eq!(r.monitor_every, crate::defaults::MONITOR_EVERY);
         r.check().unwrap();
     }
 
@@ -427,6 +437,14 @@ mod tests {
         let mut r = Recipe::chapter_default();
         r.optimiser.momentum_beta = 0.0;
         assert!(r.check().unwrap_err().to_string().contains("momentum_beta"));
+    }
+
+    #[test]
+    fn recipe_files_without_monitor_every_load_with_the_default() {
+        let mut v = serde_json::to_value(Recipe::chapter_default()).unwrap();
+        v.as_object_mut().unwrap().remove("monitor_every");
+        let r: Recipe = serde_json::from_value(v).unwrap();
+        assert_eq!(r.monitor_every, defaults::MONITOR_EVERY);
     }
 
     #[test]

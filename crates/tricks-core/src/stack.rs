@@ -93,7 +93,7 @@ impl StackSpec {
 
 impl Recipe {
     /// The recipe that pre-trains level `i` of this stack recipe: the level's model, optimiser, penalty and
-    /// epochs (no early stopping), on the representation below, which is already preprocessed.
+    /// epochs (no early stopping, no monitoring), on the representation below, which is already preprocessed.
     pub fn level_recipe(&self, i: usize) -> Option<Recipe> {
         let Model::Stack(stack) = &self.model else { return None };
         let layer = stack.layers.get(i)?;
@@ -106,6 +106,7 @@ impl Recipe {
         r.validate_every = None;
         r.preprocessing = if i == 0 { self.preprocessing.clone() } else { Preprocessing::None };
         r.seed = self.seed.wrapping_add(i as u64 + 1);
+        r.monitor_every = 0; // only the fine-tuning run's statistics are written
         Some(r)
     }
 }

@@ -50,6 +50,11 @@ impl<B: Backend> Mlp<B> {
         self.activation
     }
 
+    /// The output units and loss.
+    pub fn output(&self) -> OutputLoss {
+        self.output
+    }
+
     /// Pre-activations of the output layer.
     pub fn forward(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
         self.hidden_then_output(x).1

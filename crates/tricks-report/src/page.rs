@@ -15,7 +15,14 @@ pub(crate) fn render(dir: &Path, files: &RunFiles, diagnosis: &Diagnosis) -> Str
         .as_ref()
         .and_then(|r| r.get("name"))
         .and_then(|n| n.as_str());
-    let dir_name = dir.file_name().map_or_else(
+    // A run being written lives in a staging folder; report.json names its final place.
+    let final_dir = files
+        .report
+        .as_ref()
+        .and_then(|r| r.get("run_dir"))
+        .and_then(|d| d.as_str())
+        .map(Path::new);
+    let dir_name = final_dir.unwrap_or(dir).file_name().map_or_else(
         || dir.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 use tricks_core::{Recipe, Stopping, penalty_scale};
 
-use crate::{DeviceSplit, ParameterAverage, Progress, SgdState, StepSettings, TrainError, Trainable, sgd_step};
+use crate::{DeviceSplit, ParameterAverage, PendingSnapshot, Progress, SgdState, Snapshot, StepSettings, TrainError, Trainable, sgd_step};
 
 /// The training loss is read back from the device every this many updates (for progress and
 /// divergence checks); reading it after every update would stall a GPU (p.23-24). *Ours.*
@@ -58,6 +58,8 @@ pub struct Fitted<M> {
     pub restarts: u32,
     /// Wall-clock seconds, restarts included.
     pub seconds: f64,
+    /// Per-layer statistics taken every `recipe.monitor_every` updates (p.22-23), oldest first.
+    pub monitor: Vec<Snapshot>,
 }
 
 /// Train `initial` on `train`, watching `valid`. On divergence, restart from `initial` with ε0 divided
@@ -122,11 +124,15 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
     let mut average = recipe.optimiser.polyak.as_ref().map(|p| ParameterAverage::new(p.decay));
     let mut window = LossWindow::<B>::default();
     let mut carry = M::Carry::default();
+    // The backend's generator drives sampling (RBM chains, corruption): seeded, so that runs repeat.
+    B::seed(&train.inputs.device(), recipe.seed);
+    progress.training_starts(M::VALIDATION);
     let (mut updates, mut seen, mut next_validation) = (0u64, 0u64, validate_every);
     let mut reference_loss = None;
     let mut curve = Vec::new();
     let mut best: Option<(M::InnerModule, f64)> = None;
     let mut epoch = 0;
+    let mut monitor = Vec::new();
 
     'epochs: while epoch < recipe.stopping.max_epochs() {
         epoch += 1;
@@ -134,9 +140,12 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
         progress.epoch_start(epoch, n);
         for rows in order.chunks(batch) {
             let (x, y) = train.rows(rows);
+            // Monitoring (p.22-23) on this mini-batch, at the first update and every `monitor_every`.
+            let activity = (recipe.monitor_every > 0 && updates % recipe.monitor_every == 0).then(|| model.layer_activity(x.clone(), y.clone()));
             let loss = model.batch_loss(x, y, &mut carry);
             window.add(loss.clone().inner());
             let grads = GradientsParams::from_grads(loss.backward(), &model);
+            let snapshot = activity.map(|a| PendingSnapshot::begin(&model.valid(), &grads, a));
             let learning_rate = recipe.optimiser.schedule.rate(initial_rate, updates);
             let momentum_beta = recipe.optimiser.momentum_at(epoch);
             let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: penalty_scale(rows.len(), n), recipe };
@@ -146,6 +155,9 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
             }
             updates += 1;
             seen += rows.len() as u64;
+            if let Some(s) = snapshot {
+                monitor.push(s.finish(&model.valid(), updates, seen));
+            }
 
             let mut running = None;
             if updates == 1 || updates % READ_LOSS_EVERY == 0 {
@@ -192,7 +204,7 @@ fn attempt<B: AutodiffBackend, M: Trainable<B>>(
             (candidate, error)
         }
     };
-    Ok(Fitted { model, curve, valid_error, epochs: epoch, examples_seen: seen, updates, learning_rate: initial_rate, restarts: 0, seconds: 0.0 })
+    Ok(Fitted { model, curve, valid_error, epochs: epoch, examples_seen: seen, updates, learning_rate: initial_rate, restarts: 0, seconds: 0.0, monitor })
 }
 
 /// The inner model to validate: the Polyak average when averaging is on (p.10).

@@ -8,6 +8,8 @@ mod error;
 mod fit;
 mod gradcheck;
 mod level;
+mod monitor;
+mod monitor_plot;
 mod overfit;
 mod polyak;
 mod rbm_monitor;
@@ -32,8 +34,13 @@ pub use rbm_monitor::rbm_likelihood;
 pub use progress::{Progress, Silent};
 pub use recipe_check::check_recipe_gradients;
 pub use level::Level;
+pub use monitor::{
+    FLAG_FRACTION, HISTOGRAM_BINS, LAYER_STATS_HEADER, LayerActivity, PendingSnapshot, Quantity, SIGMOID_SATURATION, SYMMETRIC_SATURATION,
+    Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv,
+};
+pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
 pub use outputs::curves_csv;
 pub use run::{BURN_VERSION, LevelReport, LikelihoodReport, Report, RunInfo, RunOptions, TestScore, evaluate, files, read_json, run};
 pub use run_dir::RunDir;
 pub use step::{SgdState, StepSettings, sgd_step};
-pub use trainable::{Trainable, classification_error, mean_over_chunks};
+pub use trainable::{CLASSIFICATION_ERROR, Measure, RECONSTRUCTION_ERROR, Trainable, classification_error, mean_over_chunks};

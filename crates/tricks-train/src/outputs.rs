@@ -20,11 +20,13 @@ const SHOWN_EXAMPLES: usize = 10;
 const SAMPLE_SNAPSHOTS: usize = 10;
 const GIBBS_STEPS_BETWEEN_SNAPSHOTS: usize = 200;
 
-/// Save the kept model (Burn named MessagePack, full precision) and its learning curves.
+/// Save the kept model (Burn named MessagePack, full precision), its learning curves and its per-layer
+/// statistics.
 pub(crate) fn save_training<B: Backend, M: Module<B>>(dir: &RunDir, recipe: &Recipe, fitted: &Fitted<M>) -> Result<(), TrainError> {
     save_model(&dir.file(files::MODEL), &fitted.model)?;
     dir.write_text(files::CURVES_CSV, &curves_csv(&fitted.curve))?;
-    plot_curves(&dir.file(files::CURVES_PNG), &recipe.name, &fitted.curve)
+    plot_curves(&dir.file(files::CURVES_PNG), &recipe.name, &fitted.curve)?;
+    crate::monitor_plot::save_monitor(dir, &recipe.name, &fitted.monitor)
 }
 
 /// Save `model` at `path` (Burn named MessagePack, full precision).
@@ -97,6 +99,23 @@ pub(crate) fn plot_samples<B: Backend>(
     // One row per chain: tiles are laid out row by row.
     let images: Vec<Vec<f32>> = (0..chains).flat_map(|c| snapshots.iter().map(move |s| s[c].clone())).collect();
     tiles(path, &images, shape, SAMPLE_SNAPSHOTS + 1)
+}
+
+/// Test examples embedded by t-SNE (*ours*: exact t-SNE on 1,000 points takes seconds).
+const TSNE_POINTS: usize = 1000;
+/// Perplexity of the t-SNE map (van der Maaten & Hinton 2008 suggest 5-50).
+const TSNE_PERPLEXITY: f64 = 30.0;
+
+/// The first test examples, as many as a t-SNE map shows.
+pub(crate) fn tsne_examples<B: Backend>(test: &DeviceSplit<B>) -> Tensor<B, 2> {
+    test.inputs.clone().narrow(0, 0, TSNE_POINTS.min(test.len()))
+}
+
+/// A 2-D t-SNE map of `code` (rows = the first test examples), coloured by their classes.
+pub(crate) fn plot_tsne<B: Backend>(path: &Path, title: &str, code: Tensor<B, 2>, test: &DeviceSplit<B>, seed: u64) -> Result<(), TrainError> {
+    let [rows, dim] = code.dims();
+    let points = tricks_plot::tsne_2d(&host(path, code)?, dim, TSNE_PERPLEXITY, seed).map_err(|e| TrainError::io(path, e))?;
+    tricks_plot::class_scatter(path, title, &points, &test.labels[..rows], None).map_err(|e| TrainError::io(path, e))
 }
 
 fn first_rows<B: Backend>(split: &DeviceSplit<B>) -> Tensor<B, 2> {

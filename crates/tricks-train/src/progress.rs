@@ -2,6 +2,8 @@
 
 /// Receives events from the training loop.
 pub trait Progress {
+    /// A training run starts; its validations measure `validation`.
+    fn training_starts(&mut self, _validation: crate::Measure) {}
     /// An epoch of `examples` training examples starts.
     fn epoch_start(&mut self, _epoch: usize, _examples: usize) {}
     /// `examples` more examples were processed; `train_loss` is the running mean loss of the epoch when known.

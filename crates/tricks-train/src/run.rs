@@ -42,10 +42,18 @@ pub mod files {
     pub const SUMMARY: &str = "summary.txt";
     /// Everything above in one self-contained page, with a diagnosis.
     pub const REPORT_HTML: &str = "report.html";
+    /// t-SNE map of a layer's representation of test examples, coloured by class.
+    pub const TSNE_PNG: &str = "tsne.png";
     /// RBM samples from Gibbs chains started at test examples.
     pub const SAMPLES_PNG: &str = "samples.png";
     /// Auto-encoder: test inputs, their corruption and their reconstruction.
     pub const RECONSTRUCTIONS_PNG: &str = "reconstructions.png";
+    /// Per-layer statistics during training, one row per snapshot, layer or tensor and quantity (p.22-23).
+    pub const LAYER_STATS_CSV: &str = "layer_stats.csv";
+    /// The statistics of `layer_stats.csv` against examples seen.
+    pub const LAYER_STATS_PNG: &str = "layer_stats.png";
+    /// Histograms over time of activations, activation gradients, weights and weight gradients.
+    pub const LAYER_HISTOGRAMS_PNG: &str = "layer_histograms.png";
 }
 
 /// How the run was started (recorded, not interpreted).
@@ -80,6 +88,9 @@ pub struct RunOptions {
     pub data_spec: String,
     /// The command line, recorded.
     pub command: String,
+    /// Layer drawn in `tsne.png`: 0 the inputs, 1 the first hidden layer…; `None` the last hidden layer (the
+    /// code, for a single unsupervised layer).
+    pub tsne_layer: Option<usize>,
 }
 
 /// Final numbers of a run (`report.json`). Classifiers (MLPs and fine-tuned stacks) have accuracies and
@@ -214,25 +225,26 @@ pub fn run<B: AutodiffBackend>(
     let mut report = match &recipe.model {
         Model::Mlp(spec) => {
             let model = Mlp::<B>::new(spec, info.input_dim, data.classes, recipe.seed, device);
-            classifier(&dir, recipe, model, &data, progress)?
+            classifier(&dir, recipe, model, &data, options, progress)?
         }
         Model::Stack(stack) => {
             let (model, levels) = pretrain_stack(&dir, recipe, stack, &data, progress)?;
-            Report { levels, ..classifier(&dir, recipe, model, &data, progress)? }
+            Report { levels, ..classifier(&dir, recipe, model, &data, options, progress)? }
         }
         Model::AutoEncoder(spec) => {
             let model = AutoEncoder::<B>::new(spec, info.input_dim, recipe.seed, device);
-            let (report, model) = unsupervised(&dir, recipe, model, &data, progress)?;
+            let (report, model) = unsupervised(&dir, recipe, model, &data, options, progress)?;
             if let Some(shape) = data.image_shape {
                 outputs::plot_reconstructions(&dir.file(files::RECONSTRUCTIONS_PNG), &model, &data.test, shape)?;
             }
             report
         }
         Model::Rbm(spec) => {
-            let model = Rbm::<B>::new(spec, info.input_dim, &column_means(&data.train), recipe.seed, device);
-            let (mut report, model) = unsupervised(&dir, recipe, model, &data, progress)?;
+            let means = column_means(&data.train);
+            let model = Rbm::<B>::new(spec, info.input_dim, &means, recipe.seed, device);
+            let (mut report, model) = unsupervised(&dir, recipe, model, &data, options, progress)?;
             progress.message("estimating the test log-likelihood by annealed importance sampling");
-            report.likelihood = rbm_likelihood(&model, &data.test, recipe.seed)?;
+            report.likelihood = rbm_likelihood(&model, &data.test, &means, recipe.seed)?;
             if let Some(shape) = data.image_shape {
                 outputs::plot_samples(&dir.file(files::SAMPLES_PNG), &model, &data.test, shape, recipe.seed)?;
             }
@@ -311,6 +323,7 @@ pub(crate) fn classifier<B: AutodiffBackend>(
     recipe: &Recipe,
     initial: Mlp<B>,
     data: &RunData<B>,
+    options: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<Report, TrainError> {
     let fitted = fit(&initial, recipe, &data.train, &data.valid, progress)?;
@@ -318,6 +331,13 @@ pub(crate) fn classifier<B: AutodiffBackend>(
     if let Some(shape) = data.image_shape {
         outputs::plot_filters(&dir.file(files::FILTERS_PNG), fitted.model.layers[0].weight.val(), shape)?;
     }
+    let hidden = fitted.model.layers.len() - 1;
+    let layer = options.tsne_layer.unwrap_or(hidden).min(hidden);
+    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
+    let examples = outputs::tsne_examples(&data.test);
+    let (codes, _) = fitted.model.hidden_then_output(examples.clone());
+    let code = if layer == 0 { examples } else { codes[layer - 1].clone() };
+    outputs::plot_tsne(&dir.file(files::TSNE_PNG), &format!("{}: t-SNE of layer {layer}", recipe.name), code, &data.test, recipe.seed)?;
     Ok(Report {
         test_accuracy: Some(100.0 - classification_error(&fitted.model, &data.test)),
         train_error: Some(classification_error(&fitted.model, &data.train.inner())),
@@ -332,6 +352,7 @@ fn unsupervised<B: AutodiffBackend, M: Trainable<B>>(
     recipe: &Recipe,
     initial: M,
     data: &RunData<B>,
+    options: &RunOptions,
     progress: &mut dyn Progress,
 ) -> Result<(Report, M::InnerModule), TrainError>
 where
@@ -342,6 +363,11 @@ where
     if let Some(shape) = data.image_shape {
         outputs::plot_filters(&dir.file(files::FILTERS_PNG), fitted.model.encoder().0, shape)?;
     }
+    let layer = options.tsne_layer.unwrap_or(1).min(1);
+    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
+    let examples = outputs::tsne_examples(&data.test);
+    let code = if layer == 0 { examples } else { fitted.model.code(examples) };
+    outputs::plot_tsne(&dir.file(files::TSNE_PNG), &format!("{}: t-SNE of layer {layer}", recipe.name), code, &data.test, recipe.seed)?;
     let report = Report { test_reconstruction_error: Some(M::validation_error(&fitted.model, &data.test)), ..report_of(&fitted) };
     Ok((report, fitted.model))
 }

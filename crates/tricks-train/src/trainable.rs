@@ -1,16 +1,35 @@
-//! What the training loop needs from a model: a mean mini-batch loss, and a validation error.
+//! What the training loop needs from a model: a mean mini-batch loss, a validation error, and what its
+//! layers do, for monitoring.
 
 use burn::module::AutodiffModule;
 use burn::tensor::{ElementConversion, Tensor, backend::{AutodiffBackend, Backend}};
-use tricks_models::{AutoEncoder, Mlp};
+use burn::nn::Linear;
+use tricks_models::{AutoEncoder, Mlp, activate, output_loss};
 
-use crate::DeviceSplit;
+use crate::{DeviceSplit, LayerActivity};
 
 /// Rows scored at once when evaluating, to bound memory.
 const EVAL_CHUNK: usize = 2048;
 
+/// What a model's validation error measures, for progress reports: a name and a unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measure {
+    /// Name, e.g. "valid error".
+    pub name: &'static str,
+    /// Unit appended to values, e.g. "%".
+    pub unit: &'static str,
+}
+
+/// Classification error in percent.
+pub const CLASSIFICATION_ERROR: Measure = Measure { name: "valid error", unit: " %" };
+/// Mean reconstruction error (not a percentage).
+pub const RECONSTRUCTION_ERROR: Measure = Measure { name: "valid reconstruction error", unit: "" };
+
 /// A model the training loop can train.
 pub trait Trainable<B: AutodiffBackend>: AutodiffModule<B> + Clone {
+    /// What [`Trainable::validation_error`] measures.
+    const VALIDATION: Measure;
+
     /// What a model carries from one mini-batch to the next besides its parameters (an RBM's persistent
     /// chains); `()` for most models. Starts from `Default` on every training attempt.
     type Carry: Default;
@@ -21,9 +40,18 @@ pub trait Trainable<B: AutodiffBackend>: AutodiffModule<B> + Clone {
 
     /// Validation error of the inner model in percent (lower is better), the quantity early stopping watches.
     fn validation_error(model: &Self::InnerModule, split: &DeviceSplit<B::InnerBackend>) -> f64;
+
+    /// What each hidden layer does on the mini-batch (`inputs`, `targets`), for monitoring (p.22-23):
+    /// pre-activations, activations and, where the model provides them, the gradients of the mini-batch
+    /// loss with respect to the activations. Must not draw from the backend's random generator, so that
+    /// monitoring leaves training unchanged. None by default.
+    fn layer_activity(&self, _inputs: Tensor<B, 2>, _targets: Tensor<B, 2>) -> Vec<LayerActivity<B::InnerBackend>> {
+        Vec::new()
+    }
 }
 
 impl<B: AutodiffBackend> Trainable<B> for Mlp<B> {
+    const VALIDATION: Measure = CLASSIFICATION_ERROR;
     type Carry = ();
 
     fn batch_loss(&self, inputs: Tensor<B, 2>, targets: Tensor<B, 2>, _: &mut ()) -> Tensor<B, 1> {
@@ -33,9 +61,49 @@ impl<B: AutodiffBackend> Trainable<B> for Mlp<B> {
     fn validation_error(model: &Mlp<B::InnerBackend>, split: &DeviceSplit<B::InnerBackend>) -> f64 {
         classification_error(model, split)
     }
+
+    /// Every hidden layer, with activation gradients from a separate forward and backward pass on
+    /// untracked parameters, where each activation h is replaced by h + z with z a zero leaf that
+    /// requires a gradient: ∂L/∂z = ∂L/∂h (Burn keeps gradients of leaves only).
+    fn layer_activity(&self, inputs: Tensor<B, 2>, targets: Tensor<B, 2>) -> Vec<LayerActivity<B::InnerBackend>> {
+        let (output, hidden) = self.layers.split_last().expect("an MLP has an output layer");
+        let kind = self.activation();
+        let linear = |layer: &Linear<B>, h: Tensor<B, 2>| {
+            let a = h.matmul(layer.weight.val().detach());
+            match &layer.bias {
+                Some(b) => a + b.val().detach().unsqueeze(),
+                None => a,
+            }
+        };
+        let mut h = inputs.detach();
+        let mut layers = Vec::with_capacity(hidden.len());
+        let mut probes = Vec::with_capacity(hidden.len());
+        for (i, layer) in hidden.iter().enumerate() {
+            let a = linear(layer, h);
+            let activation = activate(kind, a.clone());
+            let probe = activation.zeros_like().require_grad();
+            h = activation.clone() + probe.clone();
+            probes.push(probe);
+            layers.push(LayerActivity {
+                layer: format!("layers.{i}"),
+                kind,
+                pre_activation: a.inner(),
+                activation: activation.inner(),
+                activation_gradient: None,
+            });
+        }
+        if !layers.is_empty() {
+            let grads = output_loss(self.output(), linear(output, h), targets.detach()).backward();
+            for (layer, probe) in layers.iter_mut().zip(&probes) {
+                layer.activation_gradient = probe.grad(&grads);
+            }
+        }
+        layers
+    }
 }
 
 impl<B: AutodiffBackend> Trainable<B> for AutoEncoder<B> {
+    const VALIDATION: Measure = RECONSTRUCTION_ERROR;
     type Carry = ();
 
     fn batch_loss(&self, inputs: Tensor<B, 2>, _targets: Tensor<B, 2>, _: &mut ()) -> Tensor<B, 1> {
@@ -45,6 +113,15 @@ impl<B: AutodiffBackend> Trainable<B> for AutoEncoder<B> {
     /// Mean reconstruction loss of the clean validation inputs (not a percentage; lower is better).
     fn validation_error(model: &AutoEncoder<B::InnerBackend>, split: &DeviceSplit<B::InnerBackend>) -> f64 {
         mean_over_chunks(split, |x| model.reconstruction_loss(model.encode(x.clone()), x))
+    }
+
+    /// The encoder on the clean inputs; no activation gradients (the training criterion sees the
+    /// corrupted input, whose draw monitoring must not repeat).
+    fn layer_activity(&self, inputs: Tensor<B, 2>, _targets: Tensor<B, 2>) -> Vec<LayerActivity<B::InnerBackend>> {
+        let kind = self.spec().activation;
+        let pre_activation = self.encoder.valid().forward(inputs.inner());
+        let activation = activate(kind, pre_activation.clone());
+        vec![LayerActivity { layer: "encoder".into(), kind, pre_activation, activation, activation_gradient: None }]
     }
 }
 

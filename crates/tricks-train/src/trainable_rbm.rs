@@ -2,11 +2,14 @@
 //! between mini-batches (p.3, p.15; HG).
 
 use burn::tensor::{Tensor, backend::AutodiffBackend};
-use tricks_models::{Rbm, mean_reconstruction_error};
+use tricks_core::Activation;
+use tricks_models::{Rbm, mean_reconstruction_error, sigmoid};
 
-use crate::{DeviceSplit, Trainable};
+use crate::{DeviceSplit, LayerActivity, Measure, RECONSTRUCTION_ERROR, Trainable};
 
 impl<B: AutodiffBackend> Trainable<B> for Rbm<B> {
+    const VALIDATION: Measure = RECONSTRUCTION_ERROR;
+
     /// The persistent chains of PCD (one visible state per row), `None` before the first mini-batch and
     /// always for CD-k.
     type Carry = Option<Tensor<B::InnerBackend, 2>>;
@@ -25,5 +28,13 @@ impl<B: AutodiffBackend> Trainable<B> for Rbm<B> {
     /// are in `tricks_models` (AIS, pseudo-likelihood).
     fn validation_error(model: &Rbm<B::InnerBackend>, split: &DeviceSplit<B::InnerBackend>) -> f64 {
         mean_reconstruction_error(model, split.inputs.clone())
+    }
+
+    /// The hidden layer: pre-activations vW + c and probabilities σ(vW + c) of the mini-batch; no
+    /// activation gradients (CD's update is not the gradient of a loss of the hidden units).
+    fn layer_activity(&self, inputs: Tensor<B, 2>, _targets: Tensor<B, 2>) -> Vec<LayerActivity<B::InnerBackend>> {
+        let pre_activation = inputs.inner().matmul(self.weight.val().inner()) + self.hidden_bias.val().inner().unsqueeze();
+        let activation = sigmoid(pre_activation.clone());
+        vec![LayerActivity { layer: "hidden".into(), kind: Activation::Sigmoid, pre_activation, activation, activation_gradient: None }]
     }
 }

@@ -1,0 +1,97 @@
+//! Unsupervised layers and stacks end to end on the embedded digits: greedy pre-training with a linear
+//! probe per level, fine-tuning, run directories with their pictures, and `evaluate` reproducing the
+//! reported scores. This test binary computes only in f32 (see DESIGN.md).
+
+use burn::backend::{Autodiff, NdArray};
+use tricks::core::{Model, Recipe, Stopping, apply_overrides};
+use tricks::data::DataSource;
+use tricks::models::AutoEncoder;
+use tricks::train::{DeviceSplit, Report, RunOptions, Silent, TestScore, Trainable, evaluate, files, run};
+
+type B = Autodiff<NdArray<f32>>;
+
+fn train(recipe: &Recipe, dir: &std::path::Path) -> Report {
+    let options = RunOptions { out: dir.to_path_buf(), backend: "ndarray".into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
+    run::<B>(recipe, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap()
+}
+
+/// `preset` with two levels of `units` units pre-trained `epochs` epochs each, fine-tuned at most 40 epochs.
+fn small_stack(preset: Recipe, units: usize, epochs: usize, level_rate: f64) -> Recipe {
+    let mut overrides = vec!["stopping.max_epochs=40".to_string()];
+    for i in 0..2 {
+        overrides.push(format!("model.layers.{i}.model.hidden={units}"));
+        overrides.push(format!("model.layers.{i}.epochs={epochs}"));
+        overrides.push(format!("model.layers.{i}.optimiser.learning_rate={level_rate}"));
+    }
+    apply_overrides(&preset, &overrides).unwrap()
+}
+
+fn assert_stack_run(report: &Report, dir: &std::path::Path, min_accuracy: f64) {
+    let accuracy = report.test_accuracy.unwrap();
+    assert!(accuracy >= min_accuracy, "test accuracy {accuracy:.2} % < {min_accuracy} %");
+    assert_eq!(report.levels.len(), 2);
+    for level in &report.levels {
+        // Ten classes: chance is 90 % error; a level whose code a linear probe cannot use is a bug.
+        assert!(level.probe_valid_error < 50.0, "{level:?}");
+        assert!(level.valid_reconstruction_error.is_finite(), "{level:?}");
+    }
+    for file in [files::MODEL, files::FILTERS_PNG, "level1-filters.png", files::TSNE_PNG, files::REPORT_HTML, files::CURVES_CSV] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    let score = evaluate::<B>(dir, &DataSource::Digits, &Default::default()).unwrap();
+    assert_eq!(score, TestScore::Accuracy(accuracy));
+}
+
+#[test]
+fn sda_pretrains_probes_each_level_and_fine_tunes_on_digits() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("sda");
+    let report = train(&small_stack(Recipe::sda(), 128, 3, 0.05), &dir);
+    assert_stack_run(&report, &dir, 90.0);
+}
+
+#[test]
+fn dbn_pretrains_rbms_probes_each_level_and_fine_tunes_on_digits() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("dbn");
+    let report = train(&small_stack(Recipe::dbn(), 128, 10, 0.1), &dir);
+    assert_stack_run(&report, &dir, 85.0);
+}
+
+#[test]
+fn denoising_auto_encoder_learns_writes_reconstructions_and_reloads() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("dae");
+    let mut recipe = Recipe::dae();
+    recipe.stopping = Stopping::Off { epochs: 8 };
+    let report = train(&recipe, &dir);
+    // The cross-entropy of inputs in [0, 1] includes their entropy, so compare with the untrained model.
+    let splits = tricks::data::load(&DataSource::Digits).unwrap();
+    let valid = DeviceSplit::<NdArray<f32>>::classification(&splits.valid, &Default::default());
+    let Model::AutoEncoder(spec) = &recipe.model else { unreachable!() };
+    let untrained = AutoEncoder::<NdArray<f32>>::new(spec, 64, recipe.seed, &Default::default());
+    let before = <AutoEncoder<B> as Trainable<B>>::validation_error(&untrained, &valid);
+    assert!(report.valid_error < before - 1.0, "reconstruction error {before} → {}", report.valid_error);
+    assert!(report.test_accuracy.is_none() && report.levels.is_empty());
+    for file in [files::RECONSTRUCTIONS_PNG, files::FILTERS_PNG, files::TSNE_PNG, files::REPORT_HTML] {
+        assert!(dir.join(file).is_file(), "{file} missing");
+    }
+    let score = evaluate::<B>(&dir, &DataSource::Digits, &Default::default()).unwrap();
+    assert_eq!(score, TestScore::ReconstructionError(report.test_reconstruction_error.unwrap()));
+}
+
+#[test]
+fn rbm_run_reports_its_ais_log_likelihood_and_draws_gibbs_samples() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("rbm");
+    let mut recipe = Recipe::rbm();
+    let Model::Rbm(spec) = &mut recipe.model else { unreachable!() };
+    spec.hidden = 64;
+    spec.cd_steps = 1;
+    recipe.stopping = Stopping::Off { epochs: 5 };
+    let report = train(&recipe, &dir);
+    let likelihood = report.likelihood.clone().expect("binary RBMs report a likelihood");
+    assert!(likelihood.log_partition.is_finite() && likelihood.test_log_likelihood.is_finite(), "{likelihood:?}");
+    assert!(likelihood.test_pseudo_likelihood < 0.0, "{likelihood:?}");
+    assert!(dir.join(files::SAMPLES_PNG).is_file());
+}
