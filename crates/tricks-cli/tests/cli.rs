@@ -160,3 +160,31 @@ fn gradcheck_passes_for_the_default_recipe_and_overfit_fails_loudly_with_a_froze
     assert!(!frozen.status.success());
     assert!(stdout(&frozen).contains("learning_rate") && stderr(&frozen).contains("over-fitting check failed"));
 }
+
+#[test]
+fn an_unsupervised_recipe_trains_reloads_and_rewrites_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tricks(&["train", "--quiet", "--recipe", "cae", "--set", r#"stopping={"kind":"off","epochs":3}"#, "--out", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("test reconstruction error"), "{}", stdout(&out));
+    let run = dir.path().join("run");
+    let reconstruction = report(&run)["test_reconstruction_error"].as_f64().unwrap();
+
+    let eval = tricks(&["eval", "run"], dir.path());
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    assert!(stdout(&eval).starts_with(&format!("test reconstruction error {reconstruction:.4}")), "{}", stdout(&eval));
+
+    std::fs::remove_file(run.join("report.html")).unwrap();
+    let again = tricks(&["report", "run"], dir.path());
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(std::fs::read_to_string(run.join("report.html")).unwrap().contains("<html"));
+}
+
+#[test]
+fn the_over_fitting_check_refuses_an_unsupervised_recipe_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tricks(&["overfit", "--quiet", "--recipe", "rbm"], dir.path());
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("needs a classifier") && err.contains("`rbm`"), "{err}");
+}
