@@ -1,14 +1,14 @@
 //! The wgpu backend (a GPU, or Mesa's software Vulkan driver in CI) agrees with ndarray on the MLP's
-//! forward and backward pass, and trains the digits into the same accuracy band.
+//! forward and backward pass and on the monitoring statistics, and trains the digits into the same accuracy band.
 
 use burn::backend::{Autodiff, NdArray, Wgpu};
 use burn::optim::GradientsParams;
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
-use tricks::core::{Activation, Init, MlpSpec, OutputLoss, Recipe};
+use tricks::core::{Activation, Init, MlpSpec, Model, OutputLoss, Recipe, Stopping};
 use tricks::data::DataSource;
 use tricks::models::{Mlp, one_hot};
-use tricks::train::{RunOptions, Silent, run};
+use tricks::train::{DeviceSplit, RunOptions, Silent, Statistic, fit, run};
 
 /// Largest absolute difference allowed between the backends, relative to the value's magnitude
 /// (both compute in f32, summing in different orders).
@@ -72,4 +72,36 @@ fn wgpu_trains_the_digits_into_the_same_accuracy_band_as_ndarray() {
     let gpu = digits_accuracy::<Autodiff<Wgpu>>("wgpu");
     assert!(cpu >= 96.0 && gpu >= 96.0, "ndarray {cpu} %, wgpu {gpu} %");
     assert!((cpu - gpu).abs() <= 1.5, "ndarray {cpu} %, wgpu {gpu} %");
+}
+
+/// Every monitoring statistic of one full-batch update of a small MLP (p.22-23), in the snapshot's order.
+fn monitored<B: AutodiffBackend>() -> Vec<Statistic> {
+    let device = B::Device::default();
+    let spec = MlpSpec { hidden: vec![24], activation: Activation::Rectifier, output: OutputLoss::SoftmaxNll, init: Init { zero_output_weights: false } };
+    let mut recipe = Recipe::chapter_default();
+    recipe.model = Model::Mlp(spec.clone());
+    recipe.optimiser.batch_size = 32;
+    recipe.stopping = Stopping::Off { epochs: 1 };
+    recipe.monitor_every = 1;
+    let x: Vec<f32> = (0..32 * 64).map(|i| ((i as f32 * 0.618034).fract() - 0.5) * 4.0).collect();
+    let labels: Vec<u32> = (0..32).map(|i| i % 10).collect();
+    let inputs = Tensor::<B, 2>::from_data(TensorData::new(x, [32, 64]), &device);
+    let train = DeviceSplit { inputs, targets: one_hot(&labels, 10, &device), labels };
+    let model = Mlp::<B>::new(&spec, 64, 10, 5, &device);
+    fit(&model, &recipe, &train, &train.inner(), &mut Silent).unwrap().monitor.remove(0).statistics
+}
+
+#[test]
+fn wgpu_agrees_with_ndarray_on_monitoring_statistics() {
+    let cpu = monitored::<Autodiff<NdArray>>();
+    let gpu = monitored::<Autodiff<Wgpu>>();
+    assert_eq!(cpu.len(), gpu.len());
+    for (c, g) in cpu.iter().zip(&gpu) {
+        assert_eq!((c.label(), c.quantity), (g.label(), g.quantity));
+        for (a, b) in [(c.mean, g.mean), (c.std, g.std), (c.min, g.min), (c.max, g.max)] {
+            assert!(a.is_nan() && b.is_nan() || (a - b).abs() <= 1e-3 * (1e-3 + a.abs()), "{} {:?}: {a} vs {b}", c.label(), c.quantity);
+        }
+        assert_eq!(c.counts.iter().sum::<f64>(), g.counts.iter().sum::<f64>());
+        assert_eq!(c.flag, g.flag);
+    }
 }

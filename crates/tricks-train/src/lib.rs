@@ -35,7 +35,7 @@ pub use progress::{Progress, Silent};
 pub use recipe_check::check_recipe_gradients;
 pub use level::Level;
 pub use monitor::{
-    FLAG_FRACTION, HISTOGRAM_BINS, LAYER_STATS_HEADER, LayerActivity, PendingSnapshot, Quantity, SIGMOID_SATURATION, SYMMETRIC_SATURATION,
+    FLAG_FRACTION, HISTOGRAM_BINS, HISTOGRAM_SAMPLE, LAYER_STATS_HEADER, LayerActivity, PendingSnapshot, Quantity, SIGMOID_SATURATION, SYMMETRIC_SATURATION,
     Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv,
 };
 pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
