@@ -16,7 +16,7 @@ pub use init::{glorot_linear, param_ids, zero_linear};
 pub use loss::{one_hot, output_loss};
 pub use mlp::Mlp;
 pub use autoencoder::AutoEncoder;
-pub use penalties::{contractive, derivative_from_output, kl_sparsity};
+pub use penalties::{SPARSITY_CLAMP, contractive, derivative_from_output, kl_sparsity};
 
 mod ais;
 mod rbm;
@@ -24,4 +24,4 @@ pub use ais::{
     AIS_CHAINS, AIS_TEMPERATURES, AisEstimate, EXACT_MAX_HIDDEN, MonitorError, ais_log_partition, ais_log_partition_from_base,
     ais_schedule, exact_log_partition, log_likelihood, mean_reconstruction_error, pseudo_likelihood,
 };
-pub use rbm::{Rbm, SPARSITY_CLAMP, VISIBLE_MEAN_CLAMP, bernoulli, initial_visible_bias};
+pub use rbm::{Rbm, VISIBLE_MEAN_CLAMP, bernoulli, initial_visible_bias};

@@ -6,10 +6,14 @@ use tricks_core::Activation;
 
 use crate::exact_gradient::with_derivative;
 
+/// Mean activations are clamped to [this, 1 − this] inside the KL sparsity penalty, whose value and
+/// derivative are otherwise infinite at 0 and 1 (*ours*).
+pub const SPARSITY_CLAMP: f64 = 1e-6;
+
 /// Σ_j KL(ρ ‖ ρ̂_j) = Σ_j ρ log(ρ/ρ̂_j) + (1−ρ) log((1−ρ)/(1−ρ̂_j)) for mean activations `mean` (ρ̂, each in
 /// (0, 1)) and target ρ = `target` (p.13-14). Gradient −ρ/ρ̂ + (1−ρ)/(1−ρ̂), attached exactly.
 pub fn kl_sparsity<B: Backend>(mean: Tensor<B, 1>, target: f64) -> Tensor<B, 1> {
-    let q = mean.clone().detach().clamp(1e-7, 1.0 - 1e-7);
+    let q = mean.clone().detach().clamp(SPARSITY_CLAMP, 1.0 - SPARSITY_CLAMP);
     let one_minus = q.clone().neg() + 1.0;
     let value = (q.clone().log().neg() + target.ln()) * target + (one_minus.clone().log().neg() + (1.0 - target).ln()) * (1.0 - target);
     // Untracked division is exact; only the backward of `/` uses the approximate reciprocal.

@@ -20,15 +20,11 @@ use rand_chacha::ChaCha8Rng;
 use tricks_core::{RbmSpec, Sparsity, VisibleUnits};
 
 use crate::exact_gradient::with_derivative;
-use crate::{param_ids, sigmoid};
+use crate::{kl_sparsity, param_ids, sigmoid};
 
 /// x̄ is clamped to [this, 1 − this] before the visible bias log(x̄/(1−x̄)) is taken, so that a pixel that
 /// is constant in the training data gets a large finite bias instead of ±∞ (*ours*: HG gives no value).
 pub const VISIBLE_MEAN_CLAMP: f64 = 1e-3;
-
-/// Mini-batch mean hidden activations are clamped to [this, 1 − this] inside the KL sparsity penalty, whose
-/// value and derivative are otherwise infinite at 0 and 1 (*ours*).
-pub const SPARSITY_CLAMP: f64 = 1e-6;
 
 /// A restricted Boltzmann machine (p.3, p.15; HG).
 #[derive(Module, Debug)]
@@ -280,7 +276,7 @@ impl<B: Backend> Rbm<B> {
     pub fn sparsity_penalty(&self, v: Tensor<B, 2>) -> Tensor<B, 1> {
         let a = self.hidden_input(v);
         match self.sparsity {
-            Some(s) => kl_penalty(sigmoid(a).mean_dim(0), s),
+            Some(s) => kl_sparsity(sigmoid(a).mean_dim(0).squeeze_dim(0), s.target) * s.cost,
             None => Tensor::zeros([1], &a.device()),
         }
     }
@@ -332,7 +328,7 @@ impl<B: Backend> Rbm<B> {
         let fk = self.free_energy(negative);
         let mut surrogate = f0.mean() - fk.mean();
         if let Some(s) = self.sparsity {
-            surrogate = surrogate + kl_penalty(sigmoid(a0).mean_dim(0), s);
+            surrogate = surrogate + kl_sparsity(sigmoid(a0).mean_dim(0).squeeze_dim(0), s.target) * s.cost;
         }
         let reconstruction = squared_error(v0, frozen.visible_mean(p0));
         surrogate.clone() - surrogate.detach() + reconstruction
@@ -343,19 +339,6 @@ impl<B: Backend> Rbm<B> {
 fn squared_error<B: Backend>(v: Tensor<B, 2>, reconstruction: Tensor<B, 2>) -> Tensor<B, 1> {
     let d = v - reconstruction.detach();
     (d.clone() * d).sum_dim(1).mean()
-}
-
-/// cost·Σ_j KL(ρ ‖ q_j) = cost·Σ_j [ρ log(ρ/q_j) + (1−ρ) log((1−ρ)/(1−q_j))], with the derivative
-/// cost·((1−ρ)/(1−q_j) − ρ/q_j) attached exactly.
-fn kl_penalty<B: Backend>(q: Tensor<B, 2>, s: Sparsity) -> Tensor<B, 1> {
-    let rho = s.target;
-    let z = q.clone().detach().clamp(SPARSITY_CLAMP, 1.0 - SPARSITY_CLAMP);
-    let one_minus = z.clone().neg() + 1.0;
-    let constant = rho * rho.ln() + (1.0 - rho) * (1.0 - rho).ln();
-    let value = (z.clone().log() * (-rho) + one_minus.clone().log() * (-(1.0 - rho)) + constant) * s.cost;
-    let ones = z.ones_like();
-    let derivative = ((ones.clone() * (1.0 - rho)) / one_minus - (ones * rho) / z) * s.cost;
-    with_derivative(q, value, derivative).sum()
 }
 
 /// A standard normal draw by Box-Muller.
