@@ -129,6 +129,7 @@ fn probe<B: AutodiffBackend>(
     recipe.optimiser.batch_size = recipe.optimiser.batch_size.min(train.len().div_ceil(PROBE_MIN_UPDATES_PER_EPOCH)).max(1);
     recipe.stopping = Stopping::Patience(Patience { max_epochs: PROBE_MAX_EPOCHS, ..Patience::default() });
     recipe.seed = seed;
+    recipe.monitor_every = 0; // the probe's statistics are not written
     let spec = recipe.model.classifier().expect("logistic regression is a classifier");
     let model = Mlp::<B>::new(&spec, train.inputs.dims()[1], classes, seed, &train.inputs.device());
     Ok(fit(&model, &recipe, train, valid, progress)?.valid_error)
