@@ -6,6 +6,7 @@ use tricks_core::{Model, Recipe, penalty_scale};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
+use crate::stack::column_means;
 use crate::{DeviceSplit, GradCheck, Level, TrainError, gradient_check_sampled};
 
 type F64 = Autodiff<NdArray<f64>>;
@@ -58,8 +59,7 @@ pub fn check_recipe_gradients(
                 gradient_check_sampled(&model, |m| with_penalty(m.loss_from(corrupted.clone(), x.clone()), weights(m)), entries_per_tensor)
             }
             Model::Rbm(spec) => {
-                let means = x.clone().mean_dim(0).into_data().convert::<f32>().into_vec::<f32>().expect("f32 means");
-                let model = Rbm::<F64>::new(spec, inputs, &means, seed, &device);
+                let model = Rbm::<F64>::new(spec, inputs, &column_means(&x), seed, &device);
                 // The CD surrogate with fixed negative particles: mean F(v0) − mean F(v_k) + sparsity.
                 let negative = model.visible_mean(model.sample_hidden(x.clone())).detach();
                 let criterion = |m: &Rbm<F64>| m.free_energy(x.clone()).mean() - m.free_energy(negative.clone()).mean() + m.sparsity_penalty(x.clone());

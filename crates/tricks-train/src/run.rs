@@ -240,7 +240,7 @@ pub fn run<B: AutodiffBackend>(
             report
         }
         Model::Rbm(spec) => {
-            let means = column_means(&data.train);
+            let means = column_means(&data.train.inputs);
             let model = Rbm::<B>::new(spec, info.input_dim, &means, recipe.seed, device);
             let (mut report, model) = unsupervised(&dir, recipe, model, &data, options, progress)?;
             progress.message("estimating the test log-likelihood by annealed importance sampling");

@@ -11,10 +11,8 @@ use tricks_models::{AutoEncoder, Mlp, Rbm};
 
 use crate::outputs::plot_filters;
 use crate::run::{LevelReport, RunData};
+use crate::trainable::EVAL_CHUNK;
 use crate::{DeviceSplit, Level, Progress, RunDir, TrainError, Trainable, fit};
-
-/// Rows coded at once when passing a split up a level, to bound memory.
-const CODE_CHUNK: usize = 2048;
 
 /// Pre-train each level of `stack` on the code of the levels below, probe each level's code with a
 /// logistic regression, and return the fine-tuning network initialised with the levels' encoders.
@@ -44,7 +42,7 @@ pub(crate) fn pretrain_stack<B: AutodiffBackend>(
         let inputs = train.inputs.dims()[1];
         let seed = level_recipe.seed;
         let level = match &layer.model {
-            Model::Rbm(s) => pretrain_level(Rbm::<B>::new(s, inputs, &column_means(&train), seed, &device), &level_recipe, &train, &valid, progress)?,
+            Model::Rbm(s) => pretrain_level(Rbm::<B>::new(s, inputs, &column_means(&train.inputs), seed, &device), &level_recipe, &train, &valid, progress)?,
             Model::AutoEncoder(s) => pretrain_level(AutoEncoder::<B>::new(s, inputs, seed, &device), &level_recipe, &train, &valid, progress)?,
             Model::Mlp(_) | Model::Stack(_) => unreachable!("StackSpec::check allows RBMs and auto-encoders only"),
         };
@@ -101,10 +99,10 @@ where
     })
 }
 
-/// The code of every row of `x`, computed in chunks.
+/// The code of every row of `x`, computed in chunks to bound memory.
 fn code<B: Backend, L: Level<B>>(level: &L, x: Tensor<B, 2>) -> Tensor<B, 2> {
     let rows = x.dims()[0];
-    let chunks: Vec<_> = (0..rows).step_by(CODE_CHUNK).map(|s| level.code(x.clone().narrow(0, s, CODE_CHUNK.min(rows - s)))).collect();
+    let chunks: Vec<_> = (0..rows).step_by(EVAL_CHUNK).map(|s| level.code(x.clone().narrow(0, s, EVAL_CHUNK.min(rows - s)))).collect();
     Tensor::cat(chunks, 0)
 }
 
@@ -135,7 +133,7 @@ fn probe<B: AutodiffBackend>(
     Ok(fit(&model, &recipe, train, valid, progress)?.valid_error)
 }
 
-/// Per-feature means of the split's inputs (an RBM's visible biases start from them, p.15).
-pub(crate) fn column_means<B: Backend>(split: &DeviceSplit<B>) -> Vec<f32> {
-    split.inputs.clone().mean_dim(0).into_data().convert::<f32>().into_vec::<f32>().expect("f32 means")
+/// Per-feature means of the rows of `x` (an RBM's visible biases start from them, p.15).
+pub(crate) fn column_means<B: Backend>(x: &Tensor<B, 2>) -> Vec<f32> {
+    x.clone().mean_dim(0).into_data().convert::<f32>().into_vec::<f32>().expect("f32 means")
 }

@@ -9,7 +9,7 @@ use tricks_models::{AutoEncoder, Mlp, activate, output_loss};
 use crate::{DeviceSplit, LayerActivity};
 
 /// Rows scored at once when evaluating, to bound memory.
-const EVAL_CHUNK: usize = 2048;
+pub(crate) const EVAL_CHUNK: usize = 2048;
 
 /// What a model's validation error measures, for progress reports: a name and a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
