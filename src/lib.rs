@@ -10,7 +10,9 @@
 //! let recipe = Recipe::chapter_default();
 //! let options = train::RunOptions { out: "runs/example".into(), backend: "ndarray".into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
 //! let report = train::run::<Autodiff<NdArray>>(&recipe, &DataSource::Digits, &options, &Default::default(), &mut train::Silent)?;
-//! println!("test accuracy {:.2} %", report.test_accuracy);
+//! if let Some(accuracy) = report.test_accuracy {
+//!     println!("test accuracy {accuracy:.2} %");
+//! }
 //! # Ok::<(), train::TrainError>(())
 //! ```
 
