@@ -15,15 +15,12 @@ fn train(recipe: &Recipe, dir: &std::path::Path) -> Report {
     run::<B>(recipe, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap()
 }
 
-/// `preset` with two levels of `units` units pre-trained `epochs` epochs each, fine-tuned at most 40 epochs.
-fn small_stack(preset: Recipe, units: usize, epochs: usize, level_rate: f64) -> Recipe {
-    // Polyak averaging (the `dbn` preset's, decay 0.999) averages over ~1,000 updates: more than 40 epochs of
-    // the 1,199 digits make, so these short runs predict with the last iterate.
-    let mut overrides = vec!["stopping.max_epochs=40".to_string(), "optimiser.polyak=null".to_string()];
+/// `preset` with two levels of `units` units, each pre-trained the preset's minimum number of updates (40
+/// epochs of the digits), fine-tuned at most 40 epochs.
+fn small_stack(preset: Recipe, units: usize) -> Recipe {
+    let mut overrides = vec!["stopping.max_epochs=40".to_string()];
     for i in 0..2 {
         overrides.push(format!("model.layers.{i}.model.hidden={units}"));
-        overrides.push(format!("model.layers.{i}.epochs={epochs}"));
-        overrides.push(format!("model.layers.{i}.optimiser.learning_rate={level_rate}"));
     }
     apply_overrides(&preset, &overrides).unwrap()
 }
@@ -33,8 +30,9 @@ fn assert_stack_run(report: &Report, dir: &std::path::Path, min_accuracy: f64) {
     assert!(accuracy >= min_accuracy, "test accuracy {accuracy:.2} % < {min_accuracy} %");
     assert_eq!(report.levels.len(), 2);
     for level in &report.levels {
-        // Ten classes: chance is 90 % error; a level whose code a linear probe cannot use is a bug.
-        assert!(level.probe_valid_error < 50.0, "{level:?}");
+        // Ten classes: chance is 90 % error; measured 2-7 %.
+        assert!(level.probe_valid_error < 15.0, "{level:?}");
+        assert_eq!(level.epochs, 40, "5 epochs of 38 updates are raised to the preset's 1,500 updates");
         assert!(level.valid_reconstruction_error.is_finite(), "{level:?}");
     }
     for file in [files::MODEL, files::FILTERS_PNG, "level1-filters.png", files::TSNE_PNG, files::REPORT_HTML, files::CURVES_CSV] {
@@ -48,16 +46,17 @@ fn assert_stack_run(report: &Report, dir: &std::path::Path, min_accuracy: f64) {
 fn sda_pretrains_probes_each_level_and_fine_tunes_on_digits() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("sda");
-    let report = train(&small_stack(Recipe::sda(), 128, 3, 0.05), &dir);
-    assert_stack_run(&report, &dir, 90.0);
+    let report = train(&small_stack(Recipe::sda(), 128), &dir);
+    assert_stack_run(&report, &dir, 92.0);
 }
 
 #[test]
 fn dbn_pretrains_rbms_probes_each_level_and_fine_tunes_on_digits() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("dbn");
-    let report = train(&small_stack(Recipe::dbn(), 128, 10, 0.1), &dir);
-    assert_stack_run(&report, &dir, 85.0);
+    let report = train(&small_stack(Recipe::dbn(), 128), &dir);
+    // Fine-tuning predicts with the Polyak average, whose warm-up lets it follow these short runs.
+    assert_stack_run(&report, &dir, 92.0);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Recipes for unsupervised layers and for deep stacks (p.2-4, p.13-16, p.19; CHAPTER.md §6; HG).
 
 use crate::defaults::{
-    CONTRACTIVE_COST, DAE_MASKING, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
+    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
     POLYAK_DECAY, RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
 };
 use crate::{
@@ -64,6 +64,7 @@ fn dae_level(units: usize, masking: f64, learning_rate: f64, batch_size: usize, 
         optimiser: sgd(learning_rate, batch_size),
         penalty: no_penalty(),
         epochs,
+        min_updates: LEVEL_MIN_UPDATES,
     }
 }
 
@@ -73,6 +74,7 @@ fn rbm_level(units: usize, learning_rate: f64, batch_size: usize, epochs: usize,
         optimiser: if momentum { rbm_sgd(learning_rate, batch_size) } else { sgd(learning_rate, batch_size) },
         penalty: if momentum { rbm_penalty() } else { no_penalty() },
         epochs,
+        min_updates: LEVEL_MIN_UPDATES,
     }
 }
 
@@ -168,10 +170,20 @@ mod tests {
     #[test]
     fn level_recipe_takes_the_levels_settings_without_early_stopping() {
         let r = Recipe::sda();
-        let level = r.level_recipe(1).unwrap();
+        let level = r.level_recipe(1, 60_000).unwrap();
         assert_eq!(level.stopping, Stopping::Off { epochs: 5 });
         assert!(matches!(level.model, Model::AutoEncoder(_)));
-        assert!(r.level_recipe(2).is_none());
+        assert!(r.level_recipe(2, 60_000).is_none());
+    }
+
+    #[test]
+    fn levels_train_more_epochs_on_small_data_to_make_their_minimum_updates() {
+        let r = Recipe::dbn();
+        // The 1,199 digits at B 32: 38 updates an epoch, 40 epochs for 1,500 updates.
+        assert_eq!(r.level_recipe(0, 1199).unwrap().stopping, Stopping::Off { epochs: 40 });
+        let Model::Stack(mut s) = r.model else { panic!() };
+        s.layers[0].min_updates = 0;
+        assert_eq!(s.layers[0].epochs_for(1199), 5);
     }
 
     #[test]

@@ -171,11 +171,12 @@ impl Optimiser {
     }
 }
 
-/// Polyak averaging as an exponential moving average θ̄ ← d·θ̄ + (1−d)·θ (p.10).
+/// Polyak averaging as an exponential moving average θ̄ ← d·θ̄ + (1−d)·θ (p.10), its decay warmed up
+/// ([`defaults::POLYAK_WARMUP`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Polyak {
-    /// Decay d of the average.
+    /// Decay d of the average, once warmed up.
     pub decay: f64,
 }
 

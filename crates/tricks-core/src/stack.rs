@@ -28,9 +28,19 @@ pub struct StackLayer {
     pub penalty: Penalty,
     /// Pre-training epochs of this level.
     pub epochs: usize,
+    /// At least this many pre-training updates: on a small training set the level trains more than `epochs`
+    /// epochs (0: exactly `epochs`).
+    #[serde(default)]
+    pub min_updates: u64,
 }
 
 impl StackLayer {
+    /// Pre-training epochs on `examples` training examples: `epochs`, or more to make `min_updates` updates.
+    pub fn epochs_for(&self, examples: usize) -> usize {
+        let updates_per_epoch = examples.div_ceil(self.optimiser.batch_size).max(1) as u64;
+        self.epochs.max(self.min_updates.div_ceil(updates_per_epoch) as usize)
+    }
+
     /// Number of hidden units of this level.
     pub fn units(&self) -> usize {
         match &self.model {
@@ -92,9 +102,10 @@ impl StackSpec {
 }
 
 impl Recipe {
-    /// The recipe that pre-trains level `i` of this stack recipe: the level's model, optimiser, penalty and
-    /// epochs (no early stopping, no monitoring), on the representation below, which is already preprocessed.
-    pub fn level_recipe(&self, i: usize) -> Option<Recipe> {
+    /// The recipe that pre-trains level `i` of this stack recipe on `examples` training examples: the level's
+    /// model, optimiser, penalty and epochs (no early stopping, no monitoring), on the representation below,
+    /// which is already preprocessed.
+    pub fn level_recipe(&self, i: usize, examples: usize) -> Option<Recipe> {
         let Model::Stack(stack) = &self.model else { return None };
         let layer = stack.layers.get(i)?;
         let mut r = self.clone();
@@ -102,7 +113,7 @@ impl Recipe {
         r.model = layer.model.clone();
         r.optimiser = layer.optimiser.clone();
         r.penalty = layer.penalty.clone();
-        r.stopping = Stopping::Off { epochs: layer.epochs };
+        r.stopping = Stopping::Off { epochs: layer.epochs_for(examples) };
         r.validate_every = None;
         r.preprocessing = if i == 0 { self.preprocessing.clone() } else { Preprocessing::None };
         r.seed = self.seed.wrapping_add(i as u64 + 1);

@@ -3,22 +3,33 @@
 use burn::module::{Module, ModuleMapper, ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, backend::Backend};
+use tricks_core::defaults::POLYAK_WARMUP;
 
-/// Exponential moving average θ̄ ← d·θ̄ + (1−d)·θ of every parameter of a module.
+/// Exponential moving average θ̄ ← d_t·θ̄ + (1−d_t)·θ of every parameter of a module, with the warmed-up
+/// decay d_t = min(d, (1+t)/(POLYAK_WARMUP+t)) after t folds.
 pub struct ParameterAverage {
     decay: f64,
+    folds: u64,
     average: GradientsParams,
 }
 
 impl ParameterAverage {
     /// An empty average with decay `decay`; the first update copies the parameters.
     pub fn new(decay: f64) -> Self {
-        ParameterAverage { decay, average: GradientsParams::new() }
+        ParameterAverage { decay, folds: 0, average: GradientsParams::new() }
     }
 
     /// Fold the current parameters of `model` into the average.
     pub fn update<B: Backend, M: Module<B>>(&mut self, model: &M) {
-        model.visit(&mut Fold::<B> { avg: self, _b: Default::default() });
+        let decay = self.current_decay();
+        model.visit(&mut Fold::<B> { avg: self, decay, _b: Default::default() });
+        self.folds += 1;
+    }
+
+    /// The decay the next fold uses.
+    fn current_decay(&self) -> f64 {
+        let t = self.folds as f64;
+        self.decay.min((1.0 + t) / (POLYAK_WARMUP + t))
     }
 
     /// `model` with its parameters replaced by their averages.
@@ -29,6 +40,7 @@ impl ParameterAverage {
 
 struct Fold<'a, B> {
     avg: &'a mut ParameterAverage,
+    decay: f64,
     _b: std::marker::PhantomData<B>,
 }
 
@@ -36,7 +48,7 @@ impl<B: Backend> ModuleVisitor<B> for Fold<'_, B> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
         let theta = param.val();
         let next = match self.avg.average.remove::<B, D>(param.id) {
-            Some(prev) => prev * self.avg.decay + theta * (1.0 - self.avg.decay),
+            Some(prev) => prev * self.decay + theta * (1.0 - self.decay),
             None => theta,
         };
         self.avg.average.register(param.id, next);
@@ -75,13 +87,24 @@ mod tests {
     }
 
     #[test]
-    fn average_is_an_exponential_moving_average_of_every_parameter() {
+    fn average_is_an_exponential_moving_average_of_every_parameter_with_a_warmed_up_decay() {
         let mut avg = ParameterAverage::new(0.5);
         avg.update(&linear(1.0, 10.0)); // first update copies
-        avg.update(&linear(3.0, 20.0)); // 0.5·1 + 0.5·3 = 2, 0.5·10 + 0.5·20 = 15
-        avg.update(&linear(6.0, 35.0)); // 0.5·2 + 0.5·6 = 4, 0.5·15 + 0.5·35 = 25
+        avg.update(&linear(12.0, 21.0)); // d_1 = 2/11: (2·1 + 9·12)/11 = 10, (2·10 + 9·21)/11 = 19
+        avg.update(&linear(14.0, 23.0)); // d_2 = 3/12: (10 + 3·14)/4 = 13, (19 + 3·23)/4 = 22
         let averaged = avg.averaged(linear(0.0, 0.0));
-        assert_eq!(averaged.weight.val().into_data().to_vec::<f32>().unwrap(), vec![4.0; 4]);
-        assert_eq!(averaged.bias.unwrap().val().into_data().to_vec::<f32>().unwrap(), vec![25.0; 2]);
+        let close = |values: Vec<f32>, expected: f32| values.iter().all(|v| (v - expected).abs() < 1e-5);
+        assert!(close(averaged.weight.val().into_data().to_vec().unwrap(), 13.0));
+        assert!(close(averaged.bias.unwrap().val().into_data().to_vec().unwrap(), 22.0));
+    }
+
+    #[test]
+    fn the_decay_warms_up_to_the_recipes_and_stays_there() {
+        let mut avg = ParameterAverage::new(0.999);
+        assert_eq!(avg.current_decay(), 0.1);
+        avg.folds = 90;
+        assert_eq!(avg.current_decay(), 0.91);
+        avg.folds = 1_000_000;
+        assert_eq!(avg.current_decay(), 0.999);
     }
 }

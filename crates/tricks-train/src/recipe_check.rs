@@ -70,9 +70,10 @@ pub fn check_recipe_gradients(
     let mut tensors = check(recipe, x.clone()).tensors;
     if let Model::Stack(stack) = &recipe.model {
         // Each level at initialisation, on the code of the (initial) levels below.
+        let examples = x.dims()[0];
         let mut code = x;
         for i in 0..stack.layers.len() {
-            let level = recipe.level_recipe(i).expect("the level exists");
+            let level = recipe.level_recipe(i, examples).expect("the level exists");
             for mut t in check(&level, code.clone()).tensors {
                 t.path = format!("level{}.{}", i + 1, t.path);
                 tensors.push(t);

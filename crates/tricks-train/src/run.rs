@@ -151,7 +151,7 @@ pub struct LevelReport {
     pub kind: String,
     /// Hidden units.
     pub units: usize,
-    /// Pre-training epochs.
+    /// Pre-training epochs (more than the level's `epochs` where it sets `min_updates`).
     pub epochs: usize,
     /// Mean reconstruction error on the validation split after pre-training.
     pub valid_reconstruction_error: f64,

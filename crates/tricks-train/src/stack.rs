@@ -30,14 +30,15 @@ pub(crate) fn pretrain_stack<B: AutodiffBackend>(
     let mut levels = Vec::new();
     for (i, layer) in stack.layers.iter().enumerate() {
         let started = Instant::now();
-        let level_recipe = recipe.level_recipe(i).expect("the level exists");
+        let level_recipe = recipe.level_recipe(i, train.len()).expect("the level exists");
+        let epochs = layer.epochs_for(train.len());
         progress.message(&format!(
             "pre-training level {}/{}: {} of {} units, {} epochs",
             i + 1,
             stack.layers.len(),
             kind(&layer.model),
             layer.units(),
-            layer.epochs
+            epochs
         ));
         let inputs = train.inputs.dims()[1];
         let seed = level_recipe.seed;
@@ -60,7 +61,7 @@ pub(crate) fn pretrain_stack<B: AutodiffBackend>(
             level: i + 1,
             kind: kind(&layer.model).to_string(),
             units: layer.units(),
-            epochs: layer.epochs,
+            epochs,
             valid_reconstruction_error: level.valid_error,
             probe_valid_error,
             seconds: started.elapsed().as_secs_f64(),
