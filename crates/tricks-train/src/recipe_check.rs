@@ -33,6 +33,8 @@ pub fn check_recipe_gradients(
         // tensors are silently f32, too coarse for centred differences.
         return Err(TrainError::Precision);
     }
+    // Corruption and the RBM's negative particles are sampled: seeded, so that a check repeats.
+    <F64 as burn::tensor::backend::Backend>::seed(&device, recipe.seed);
     let (x, y) = (split.inputs.clone(), split.targets.clone());
     let scale = penalty_scale(rows.len(), splits.train.len());
     let check = |recipe: &Recipe, x: Tensor<F64, 2>| -> GradCheck {
