@@ -1,9 +1,11 @@
 //! Gradient check by centred finite differences (p.21): for every parameter entry,
 //! (f(θ+ε) − f(θ−ε)) / 2ε against the gradient back-propagation computes.
 
-use burn::module::{AutodiffModule, ModuleMapper, ModuleVisitor, Param, ParamId};
+use burn::module::{AutodiffModule, ModuleMapper, Param, ParamId};
 use burn::optim::GradientsParams;
 use burn::tensor::{ElementConversion, Tensor, TensorData, backend::AutodiffBackend};
+
+use crate::named_parameters::named_parameters;
 
 /// Step of the centred differences (p.21).
 pub const GRADCHECK_EPSILON: f64 = 1e-4;
@@ -67,13 +69,15 @@ pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(
     entries_per_tensor: usize,
 ) -> GradCheck {
     let grads = GradientsParams::from_grads(loss(model).backward(), model);
-    let mut params = Collect::<B> { path: Vec::new(), grads: &grads, found: Vec::new(), _b: Default::default() };
-    model.visit(&mut params);
     let value = |m: &M| loss(m).into_scalar().elem::<f64>();
-    let mut tensors: Vec<TensorCheck> = params
-        .found
+    let mut tensors: Vec<TensorCheck> = named_parameters(&model.valid(), Some(&grads))
         .into_iter()
-        .map(|(path, id, analytic)| {
+        .map(|p| {
+            let (path, id) = (p.path.join("."), p.id);
+            let analytic: Vec<f64> = match p.grad {
+                Some(g) => g.into_data().convert::<f64>().into_vec().expect("float gradient"),
+                None => vec![0.0; p.value.dims()[0]],
+            };
             let stride = analytic.len().div_ceil(entries_per_tensor.max(1)).max(1);
             let entries: Vec<usize> = (0..analytic.len()).step_by(stride).collect();
             let mut check = TensorCheck { path, entries: entries.len(), max_relative_error: 0.0, worst_entry: 0, worst_values: (0.0, 0.0), sign_disagreements: 0 };
@@ -96,29 +100,6 @@ pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(
         .collect();
     tensors.sort_by(|a, b| b.max_relative_error.total_cmp(&a.max_relative_error));
     GradCheck { tensors }
-}
-
-struct Collect<'a, B> {
-    path: Vec<String>,
-    grads: &'a GradientsParams,
-    found: Vec<(String, ParamId, Vec<f64>)>,
-    _b: std::marker::PhantomData<B>,
-}
-
-impl<B: AutodiffBackend> ModuleVisitor<B> for Collect<'_, B> {
-    fn enter_module(&mut self, name: &str, _: &str) {
-        self.path.push(name.to_string());
-    }
-    fn exit_module(&mut self, _: &str, _: &str) {
-        self.path.pop();
-    }
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
-        let values = match self.grads.get::<B::InnerBackend, D>(param.id) {
-            Some(g) => g.into_data().convert::<f64>().into_vec::<f64>().expect("float gradient"),
-            None => vec![0.0; param.val().shape().num_elements()],
-        };
-        self.found.push((self.path.join("."), param.id, values));
-    }
 }
 
 struct Shift<B> {

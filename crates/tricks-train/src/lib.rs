@@ -10,6 +10,7 @@ mod gradcheck;
 mod level;
 mod monitor;
 mod monitor_plot;
+mod named_parameters;
 mod overfit;
 mod polyak;
 mod rbm_monitor;

@@ -11,11 +11,13 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use burn::module::{Module, ModuleVisitor, Param, ParamId};
+use burn::module::{Module, ParamId};
 use burn::optim::GradientsParams;
 use burn::tensor::{IndexingUpdateOp, Tensor, TensorData, backend::Backend};
 use serde::{Deserialize, Serialize};
 use tricks_core::Activation;
+
+use crate::named_parameters::{flat, named_parameters};
 
 /// Equal-width bins of each histogram, between the tensor's minimum and maximum (*ours*).
 pub const HISTOGRAM_BINS: usize = 30;
@@ -313,12 +315,6 @@ fn flag(row: &Row, mean: f64, std: f64, min: f64, max: f64) -> Option<String> {
     }
 }
 
-/// `t` as one row of values.
-fn flat<B: Backend, const D: usize>(t: Tensor<B, D>) -> Tensor<B, 1> {
-    let n = t.shape().num_elements();
-    t.reshape([n])
-}
-
 /// [mean, std, min, max, counts of `HISTOGRAM_BINS` equal bins over [min, max]] of `x`, on the device.
 /// The standard deviation is the population one; the maximum falls in the last bin. Tensors of more than
 /// [`HISTOGRAM_SAMPLE`] values have the histogram of a sample of them.
@@ -364,7 +360,8 @@ fn dead_fraction<B: Backend>(h: Tensor<B, 2>) -> Tensor<B, 1> {
     h.max_dim(0).lower_equal_elem(0.0).float().mean()
 }
 
-/// A parameter tensor of a module, flattened, with its gradient when asked for.
+/// A parameter of a module as monitoring names it: its owner's module path (`layers.0`, or `model` for
+/// parameters the model holds directly) and its field (`weight`, `bias`, ...).
 struct ParameterView<B: Backend> {
     id: ParamId,
     layer: String,
@@ -374,37 +371,19 @@ struct ParameterView<B: Backend> {
     grad: Option<Tensor<B, 1>>,
 }
 
-/// Every float parameter of `model`, in visiting order, named by module path.
+/// Every float parameter of `model`, in visiting order, with its gradient in `grads`.
 fn parameters<B: Backend, M: Module<B>>(model: &M, grads: Option<&GradientsParams>) -> Vec<ParameterView<B>> {
-    let mut visitor = Parameters { path: Vec::new(), grads, out: Vec::new() };
-    model.visit(&mut visitor);
-    visitor.out
-}
-
-struct Parameters<'a, B: Backend> {
-    path: Vec<String>,
-    grads: Option<&'a GradientsParams>,
-    out: Vec<ParameterView<B>>,
-}
-
-impl<B: Backend> ModuleVisitor<B> for Parameters<'_, B> {
-    fn enter_module(&mut self, name: &str, _container_type: &str) {
-        self.path.push(name.to_string());
-    }
-
-    fn exit_module(&mut self, _name: &str, _container_type: &str) {
-        self.path.pop();
-    }
-
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
-        let (owner, field) = match self.path.split_last() {
-            Some((field, owner)) if !owner.is_empty() => (owner.join("."), field.clone()),
-            Some((field, _)) => (TOP.to_string(), field.clone()),
-            None => (TOP.to_string(), "parameter".to_string()),
-        };
-        let grad = self.grads.and_then(|g| g.get::<B, D>(param.id)).map(flat);
-        self.out.push(ParameterView { id: param.id, layer: owner, tensor: field, weight: D >= 2, value: flat(param.val()), grad });
-    }
+    named_parameters(model, grads)
+        .into_iter()
+        .map(|p| {
+            let (layer, tensor) = match p.path.split_last() {
+                Some((field, owner)) if !owner.is_empty() => (owner.join("."), field.clone()),
+                Some((field, _)) => (TOP.to_string(), field.clone()),
+                None => (TOP.to_string(), "parameter".to_string()),
+            };
+            ParameterView { id: p.id, layer, tensor, weight: p.rank >= 2, value: p.value, grad: p.grad }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -479,13 +458,12 @@ mod tests {
 
     #[test]
     fn flags_name_ratios_outside_the_band_and_mostly_saturated_or_dead_layers() {
-        let weight = Row { layer: "layers.0".into(), tensor: "weight".into(), quantity: Quantity::UpdateRatio, weight: true };
         let bias = Row { tensor: "bias".into(), weight: false, ..weight_row() };
         assert!(decode(weight_row(), &[1.0, 10.0]).flag.unwrap().contains("above"));
         assert!(decode(weight_row(), &[1e-6, 1.0]).flag.unwrap().contains("below"));
         assert_eq!(decode(weight_row(), &[1e-3, 1.0]).flag, None);
         assert_eq!(decode(bias, &[1.0, 1.0]).flag, None, "biases are not flagged");
-        let zero = decode(weight, &[1.0, 0.0]);
+        let zero = decode(weight_row(), &[1.0, 0.0]);
         assert!(zero.mean.is_nan() && zero.flag.is_none(), "a zero tensor has no ratio");
         let dead = Row { layer: "layers.0".into(), tensor: UNITS.into(), quantity: Quantity::DeadFraction, weight: false };
         assert!(decode(dead, &[0.75]).flag.unwrap().contains("dead"));

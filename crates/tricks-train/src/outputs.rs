@@ -9,7 +9,7 @@ use burn::tensor::{Tensor, backend::Backend};
 use tricks_core::Recipe;
 use tricks_models::{AutoEncoder, Rbm};
 
-use crate::{CurvePoint, DeviceSplit, Fitted, RunDir, TrainError, files};
+use crate::{CurvePoint, DeviceSplit, Fitted, Progress, RunDir, TrainError, files};
 
 /// Maximum number of units drawn in a filters picture.
 const MAX_FILTERS: usize = 100;
@@ -106,16 +106,24 @@ const TSNE_POINTS: usize = 1000;
 /// Perplexity of the t-SNE map (van der Maaten & Hinton 2008 suggest 5-50).
 const TSNE_PERPLEXITY: f64 = 30.0;
 
-/// The first test examples, as many as a t-SNE map shows.
-pub(crate) fn tsne_examples<B: Backend>(test: &DeviceSplit<B>) -> Tensor<B, 2> {
-    test.inputs.clone().narrow(0, 0, TSNE_POINTS.min(test.len()))
-}
-
-/// A 2-D t-SNE map of `code` (rows = the first test examples), coloured by their classes.
-pub(crate) fn plot_tsne<B: Backend>(path: &Path, title: &str, code: Tensor<B, 2>, test: &DeviceSplit<B>, seed: u64) -> Result<(), TrainError> {
+/// `tsne.png`: a 2-D t-SNE map of layer `layer` (0: the inputs) of the first test examples, coloured by
+/// class; `code` computes that layer from the inputs.
+pub(crate) fn write_tsne<B: Backend>(
+    dir: &RunDir,
+    recipe: &Recipe,
+    test: &DeviceSplit<B>,
+    layer: usize,
+    code: impl FnOnce(Tensor<B, 2>) -> Tensor<B, 2>,
+    progress: &mut dyn Progress,
+) -> Result<(), TrainError> {
+    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
+    let examples = test.inputs.clone().narrow(0, 0, TSNE_POINTS.min(test.len()));
+    let code = if layer == 0 { examples } else { code(examples) };
     let [rows, dim] = code.dims();
-    let points = tricks_plot::tsne_2d(&host(path, code)?, dim, TSNE_PERPLEXITY, seed).map_err(|e| TrainError::io(path, e))?;
-    tricks_plot::class_scatter(path, title, &points, &test.labels[..rows], None).map_err(|e| TrainError::io(path, e))
+    let path = dir.file(files::TSNE_PNG);
+    let points = tricks_plot::tsne_2d(&host(&path, code)?, dim, TSNE_PERPLEXITY, recipe.seed).map_err(|e| TrainError::io(&path, e))?;
+    let title = format!("{}: t-SNE of layer {layer}", recipe.name);
+    tricks_plot::class_scatter(&path, &title, &points, &test.labels[..rows], None).map_err(|e| TrainError::io(&path, e))
 }
 
 fn first_rows<B: Backend>(split: &DeviceSplit<B>) -> Tensor<B, 2> {

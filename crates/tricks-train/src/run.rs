@@ -333,11 +333,7 @@ pub(crate) fn classifier<B: AutodiffBackend>(
     }
     let hidden = fitted.model.layers.len() - 1;
     let layer = options.tsne_layer.unwrap_or(hidden).min(hidden);
-    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
-    let examples = outputs::tsne_examples(&data.test);
-    let (codes, _) = fitted.model.hidden_then_output(examples.clone());
-    let code = if layer == 0 { examples } else { codes[layer - 1].clone() };
-    outputs::plot_tsne(&dir.file(files::TSNE_PNG), &format!("{}: t-SNE of layer {layer}", recipe.name), code, &data.test, recipe.seed)?;
+    outputs::write_tsne(dir, recipe, &data.test, layer, |x| fitted.model.hidden_then_output(x).0[layer - 1].clone(), progress)?;
     Ok(Report {
         test_accuracy: Some(100.0 - classification_error(&fitted.model, &data.test)),
         train_error: Some(classification_error(&fitted.model, &data.train.inner())),
@@ -364,10 +360,7 @@ where
         outputs::plot_filters(&dir.file(files::FILTERS_PNG), fitted.model.encoder().0, shape)?;
     }
     let layer = options.tsne_layer.unwrap_or(1).min(1);
-    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
-    let examples = outputs::tsne_examples(&data.test);
-    let code = if layer == 0 { examples } else { fitted.model.code(examples) };
-    outputs::plot_tsne(&dir.file(files::TSNE_PNG), &format!("{}: t-SNE of layer {layer}", recipe.name), code, &data.test, recipe.seed)?;
+    outputs::write_tsne(dir, recipe, &data.test, layer, |x| fitted.model.code(x), progress)?;
     let report = Report { test_reconstruction_error: Some(M::validation_error(&fitted.model, &data.test)), ..report_of(&fitted) };
     Ok((report, fitted.model))
 }

@@ -1,6 +1,7 @@
 //! Training an RBM with the one SGD loop: CD-k / PCD-k mini-batch losses, with the persistent chains carried
 //! between mini-batches (p.3, p.15; HG).
 
+use burn::module::AutodiffModule;
 use burn::tensor::{Tensor, backend::AutodiffBackend};
 use tricks_core::Activation;
 use tricks_models::{Rbm, mean_reconstruction_error, sigmoid};
@@ -33,7 +34,7 @@ impl<B: AutodiffBackend> Trainable<B> for Rbm<B> {
     /// The hidden layer: pre-activations vW + c and probabilities σ(vW + c) of the mini-batch; no
     /// activation gradients (CD's update is not the gradient of a loss of the hidden units).
     fn layer_activity(&self, inputs: Tensor<B, 2>, _targets: Tensor<B, 2>) -> Vec<LayerActivity<B::InnerBackend>> {
-        let pre_activation = inputs.inner().matmul(self.weight.val().inner()) + self.hidden_bias.val().inner().unsqueeze();
+        let pre_activation = self.valid().hidden_input(inputs.inner());
         let activation = sigmoid(pre_activation.clone());
         vec![LayerActivity { layer: "hidden".into(), kind: Activation::Sigmoid, pre_activation, activation, activation_gradient: None }]
     }
