@@ -1,7 +1,8 @@
 //! Progress bars: one per epoch, with rate, ETA, running loss and validation error.
 
 use indicatif::{ProgressBar, ProgressStyle};
-use tricks_train::{CLASSIFICATION_ERROR, CurvePoint, Measure, Progress};
+use tricks_run::{CurvePoint, ValidationMeasure};
+use tricks_train::Progress;
 
 /// Draws training progress on the terminal.
 pub struct Bars {
@@ -9,17 +10,17 @@ pub struct Bars {
     last_valid: Option<f64>,
     best_valid: Option<f64>,
     loss: Option<f64>,
-    validation: Measure,
+    validation: ValidationMeasure,
 }
 
 impl Bars {
     pub fn new() -> Self {
-        Bars { bar: None, last_valid: None, best_valid: None, loss: None, validation: CLASSIFICATION_ERROR }
+        Bars { bar: None, last_valid: None, best_valid: None, loss: None, validation: ValidationMeasure::ClassificationError }
     }
 
     fn refresh(&self) {
         if let Some(bar) = &self.bar {
-            let unit = self.validation.unit;
+            let unit = self.validation.unit();
             let fmt = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}{unit}"));
             bar.set_message(format!(
                 "loss {} · valid {} · best {}",
@@ -32,12 +33,13 @@ impl Bars {
 }
 
 impl Progress for Bars {
-    fn training_starts(&mut self, validation: Measure) {
+    fn training_starts(&mut self, validation: ValidationMeasure) {
         *self = Bars { validation, ..Bars::new() };
     }
 
-    fn epoch_start(&mut self, epoch: usize, examples: usize) {
+    fn epoch_start(&mut self, epoch: usize, examples: usize, done: usize) {
         let bar = ProgressBar::new(examples as u64).with_prefix(format!("epoch {epoch:>4}"));
+        bar.set_position(done as u64);
         bar.set_style(
             ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec:>14} ETA {eta:>3} {msg}")
                 .expect("valid template")
@@ -64,7 +66,7 @@ impl Progress for Bars {
             self.best_valid = Some(point.valid_error);
             self.message(&format!(
                 "epoch {:>4} · {:>10} examples · loss {:.4} · {} {:.4}{} (new best)",
-                point.epoch, point.examples_seen, point.train_loss, self.validation.name, point.valid_error, self.validation.unit
+                point.epoch, point.examples_seen, point.train_loss, self.validation.name(), point.valid_error, self.validation.unit()
             ));
         }
         self.refresh();

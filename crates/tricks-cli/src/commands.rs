@@ -1,12 +1,13 @@
 //! The subcommands: parse into a recipe and a data source, call the library, print.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
 use tricks_core::{Recipe, apply_overrides};
 use tricks_data::{DataSource, Header, LabelColumn};
+use tricks_run::{RunState, run_state};
 use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, TestScore, files, read_json};
 
 use crate::backend::{OnBackend, dispatch};
@@ -30,8 +31,11 @@ fn progress(quiet: bool) -> Box<dyn Progress> {
     if quiet { Box::new(Silent) } else { Box::new(Bars::new()) }
 }
 
+/// The recipe `tricks train` uses when none is named.
+const DEFAULT_RECIPE: &str = "mlp";
+
 fn resolved(args: &RecipeArgs) -> Result<Recipe> {
-    Ok(apply_overrides(&resolve(&args.recipe)?, &args.overrides)?)
+    Ok(apply_overrides(&resolve(args.recipe.as_deref().unwrap_or(DEFAULT_RECIPE))?, &args.overrides)?)
 }
 
 struct TrainJob {
@@ -50,26 +54,49 @@ impl OnBackend for TrainJob {
     }
 }
 
-/// `tricks train`.
+struct ResumeJob {
+    run: PathBuf,
+    data: DataSource,
+    tsne_layer: Option<usize>,
+    quiet: bool,
+}
+
+impl OnBackend for ResumeJob {
+    type Output = Report;
+    fn run<B: AutodiffBackend>(self, device: B::Device, _backend: &str) -> Result<Report> {
+        let mut progress = progress(self.quiet);
+        Ok(tricks_train::resume::<B>(&self.run, &self.data, self.tsne_layer, &device, progress.as_mut())?)
+    }
+}
+
+/// `tricks train`, and `tricks train --resume RUN`.
 pub fn train(args: TrainArgs) -> Result<()> {
     let DataArgs { data, label_column, header } = args.data;
     let mut recipe_args = args.recipe;
     if let Some(seed) = args.seed {
         recipe_args.overrides.push(format!("seed={seed}"));
     }
-    let recipe = resolved(&recipe_args)?;
-    let source = data_source(&data, label_column.as_deref(), header)?;
-    let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
-    let options = RunOptions {
-        out,
-        backend: String::new(),
-        data_spec: data.clone(),
-        command: std::env::args().collect::<Vec<_>>().join(" "),
-        tsne_layer: args.tsne_layer,
+    let report = match args.resume {
+        Some(run) => {
+            let data = resumable(&run, &recipe_args)?;
+            dispatch(args.backend, ResumeJob { run, data, tsne_layer: args.tsne_layer, quiet: args.quiet })?
+        }
+        None => {
+            let recipe = resolved(&recipe_args)?;
+            let source = data_source(&data, label_column.as_deref(), header)?;
+            let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
+            let options = RunOptions {
+                out,
+                backend: String::new(),
+                data_spec: data.clone(),
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+                tsne_layer: args.tsne_layer,
+            };
+            dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?
+        }
     };
-    let report = dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?;
     let score = report.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
-    let valid = if report.test_accuracy.is_some() { format!("valid error {:.2} %", report.valid_error) } else { format!("valid reconstruction error {:.4}", report.valid_error) };
+    let valid = report.valid_score();
     println!(
         "{score} · {valid} · {} epochs · {} examples · {:.1} s{}",
         report.epochs,
@@ -79,6 +106,30 @@ pub fn train(args: TrainArgs) -> Result<()> {
     );
     println!("run directory: {}", report.run_dir.display());
     Ok(())
+}
+
+/// The data of the unfinished run `run`, after checking that it is one and that a recipe given on the
+/// command line is the run's own.
+fn resumable(run: &Path, recipe: &RecipeArgs) -> Result<DataSource> {
+    match run_state(run) {
+        RunState::Unfinished => {}
+        RunState::Finished => anyhow::bail!("{}: this run has already finished; there is nothing to resume", run.display()),
+        RunState::NotARun => anyhow::bail!("{}: not an unfinished run directory (no UNFINISHED marker beside a recipe.json); nothing to resume", run.display()),
+    }
+    let saved: Recipe = read_json(run, files::RECIPE)?;
+    if recipe.recipe.is_some() || !recipe.overrides.is_empty() {
+        let asked = resolved(recipe)?;
+        if serde_json::to_value(&asked)? != serde_json::to_value(&saved)? {
+            anyhow::bail!(
+                "{}: this run was made by recipe `{}` with other values than the recipe given; resume it without --recipe, --set \
+                 or --seed (it keeps its own), or start a new run with --out",
+                run.display(),
+                saved.name
+            );
+        }
+    }
+    let info: RunInfo = read_json(run, files::RUN)?;
+    data_source(&info.data_spec, None, HeaderArg::Detect)
 }
 
 fn default_run_dir(recipe: &str, data: &str) -> PathBuf {

@@ -66,9 +66,9 @@ struct DataArgs {
 /// Which recipe, and the fields to override.
 #[derive(Args, Clone)]
 struct RecipeArgs {
-    /// A preset name (see `tricks recipes`) or a JSON/TOML recipe file.
-    #[arg(long, default_value = "mlp")]
-    recipe: String,
+    /// A preset name (see `tricks recipes`) or a JSON/TOML recipe file [default: mlp].
+    #[arg(long)]
+    recipe: Option<String>,
     /// Override a recipe field, e.g. `--set optimiser.learning_rate=0.05` or `--set model.hidden=[500,500]`.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     overrides: Vec<String>,
@@ -102,8 +102,12 @@ struct TrainArgs {
     #[arg(long)]
     seed: Option<u64>,
     /// Run directory to create (default: a new folder under `runs/`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resume")]
     out: Option<PathBuf>,
+    /// Continue the unfinished run RUN (killed, or stopped by a failed write) from its checkpoints, with
+    /// its own recipe and data; on the CPU it ends exactly as an uninterrupted run would.
+    #[arg(long, value_name = "RUN")]
+    resume: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
     backend: BackendArg,
     /// Layer drawn in the t-SNE map: 0 = inputs, 1 = first hidden layer… (default: the last hidden layer).

@@ -64,8 +64,8 @@ pub struct StopDecision {
     pub stop: bool,
 }
 
-/// Running state of the stopping rule.
-#[derive(Debug, Clone)]
+/// Running state of the stopping rule (kept in a training checkpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EarlyStopping {
     rule: Stopping,
     best: Option<f64>,

@@ -95,17 +95,6 @@ fn fields(line: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// Parses a numeric field: empty is `None`; `NaN`, `inf` and `-inf` are accepted.
-pub(crate) fn number(field: &str) -> Result<Option<f64>, String> {
-    let f = field.trim();
-    if f.is_empty() {
-        return Ok(None);
-    }
-    f.parse::<f64>()
-        .map(Some)
-        .map_err(|_| format!("`{f}` is not a number"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,14 +130,5 @@ mod tests {
                 .to_string()
                 .contains("line 2")
         );
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(number(" 2.5 "), Ok(Some(2.5)));
-        assert_eq!(number(""), Ok(None));
-        assert!(number("NaN").unwrap().unwrap().is_nan());
-        assert_eq!(number("-inf"), Ok(Some(f64::NEG_INFINITY)));
-        assert!(number("abc").is_err());
     }
 }

@@ -10,7 +10,6 @@
 //! over-fitting from the train/validation gap and the curves' shape, with the chapter's remedies
 //! and pages (Bengio 2012, arXiv:1206.5533, p.21-23 and throughout); its thresholds are *ours*.
 
-mod atomic;
 mod base64;
 mod csv;
 mod diagnosis;
@@ -34,7 +33,7 @@ pub use error::ReportError;
 pub use remedies::Remedy;
 
 /// The report's file name inside a run directory.
-pub const REPORT_HTML: &str = run_files::names::REPORT_HTML;
+pub const REPORT_HTML: &str = tricks_run::files::REPORT_HTML;
 
 /// Reads `run_dir` and writes `run_dir/report.html` atomically (a temporary file in the same
 /// directory, then a rename); returns its path. Missing optional files are left out of the
@@ -44,6 +43,6 @@ pub fn write_report(run_dir: &Path) -> Result<PathBuf, ReportError> {
     let evidence = files.evidence(run_dir)?;
     let html = page::render(run_dir, &files, &diagnose(&evidence));
     let path = run_dir.join(REPORT_HTML);
-    atomic::write_atomic(&path, html.as_bytes())?;
+    tricks_run::write_atomic(&path, html.as_bytes()).map_err(|e| ReportError::invalid(&path, e.message))?;
     Ok(path)
 }

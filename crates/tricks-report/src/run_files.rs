@@ -8,27 +8,12 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::ReportError;
-use crate::csv::{Table, number};
+use crate::csv::Table;
 use crate::diagnosis::{CurvePoint, Evidence};
 use crate::images::{self, Image};
 
-/// File names the report reads (those of `tricks_train::run::files`, plus the monitors' files).
-pub(crate) mod names {
-    /// The resolved recipe.
-    pub const RECIPE: &str = "recipe.json";
-    /// Seed, backend, data description, versions, command line.
-    pub const RUN: &str = "run.json";
-    /// Final numbers.
-    pub const REPORT: &str = "report.json";
-    /// One row per validation.
-    pub const CURVES: &str = "curves.csv";
-    /// Per-layer statistics snapshots.
-    pub const LAYER_STATS: &str = "layer_stats.csv";
-    /// Final numbers, human-readable.
-    pub const SUMMARY: &str = "summary.txt";
-    /// The report itself.
-    pub const REPORT_HTML: &str = "report.html";
-}
+/// File names the report reads: the run format's own.
+pub(crate) use tricks_run::files as names;
 
 /// The contents of a run directory.
 #[derive(Debug, Clone, Default)]
@@ -93,50 +78,26 @@ impl RunFiles {
             recipe: read_json(&dir.join(names::RECIPE))?,
             run: read_json(&dir.join(names::RUN))?,
             report: read_json(&dir.join(names::REPORT))?,
-            curves: table(names::CURVES)?,
-            layer_stats: table(names::LAYER_STATS)?,
+            curves: table(names::CURVES_CSV)?,
+            layer_stats: table(names::LAYER_STATS_CSV)?,
             summary: read_text(&dir.join(names::SUMMARY))?,
             images,
             listing,
         })
     }
 
-    /// What the diagnosis reads: the curves (x = examples seen, else updates, else epoch, else the
-    /// row number; train = `train_loss` or the first `train…` column; valid = `valid_error` or the
-    /// first `valid…` column), `report.json`'s `train_error`, `valid_error` and `restarts`, and
-    /// `run.json`'s validation-set size `data.valid`.
-    /// A non-numeric curve value is an error naming `curves.csv`, its line and column.
+    /// What the diagnosis reads: the curves (`tricks_run::read_curves`: against examples seen),
+    /// `report.json`'s `train_error`, `valid_error` and `restarts`, and `run.json`'s validation-set size
+    /// `data.valid`. A curve value that is not a number is an error naming `curves.csv`, its line and column.
     pub fn evidence(&self, dir: &Path) -> Result<Evidence, ReportError> {
         let mut evidence = Evidence::default();
-        if let Some(t) = &self.curves {
-            let x = ["examples_seen", "updates", "epoch"]
+        let curves = dir.join(names::CURVES_CSV);
+        if self.curves.is_some() {
+            let (_, curve) = tricks_run::read_curves(&curves).map_err(|e| ReportError::invalid(&curves, e.message))?;
+            evidence.curve = curve
                 .iter()
-                .find_map(|n| t.column(n));
-            let train = t.column_like(&["train_loss"], "train");
-            let valid = t.column_like(&["valid_error"], "valid");
-            let path = dir.join(names::CURVES);
-            let cell = |row: &[String],
-                        line: usize,
-                        col: Option<usize>|
-             -> Result<Option<f64>, ReportError> {
-                col.map_or(Ok(None), |c| {
-                    number(&row[c]).map_err(|m| {
-                        ReportError::invalid(
-                            &path,
-                            format!("line {line}, column {}: {m}", t.header[c]),
-                        )
-                    })
-                })
-            };
-            for (i, row) in t.rows.iter().enumerate() {
-                let line = i + 2;
-                let x = cell(row, line, x)?.unwrap_or((i + 1) as f64);
-                evidence.curve.push(CurvePoint {
-                    x,
-                    train_loss: cell(row, line, train)?,
-                    valid: cell(row, line, valid)?,
-                });
-            }
+                .map(|p| CurvePoint { x: p.examples_seen as f64, train_loss: Some(p.train_loss), valid: Some(p.valid_error) })
+                .collect();
         }
         if let Some(report) = &self.report {
             let get = |k: &str| report.get(k).and_then(Value::as_f64);
@@ -203,8 +164,8 @@ mod tests {
     #[test]
     fn evidence_from_curves_by_header_names_with_extra_columns() {
         let dir = tempfile::tempdir().unwrap();
-        let csv = "epoch,extra,examples_seen,updates,train_loss,valid_error,learning_rate\n\
-                   1,a,100,4,2.0,50,0.01\n2,b,200,8,NaN,,0.01\n";
+        let csv = "epoch,extra,examples_seen,updates,train_loss,valid_reconstruction_error,learning_rate\n\
+                   1,a,100,4,2.0,50,0.01\n2,b,200,8,NaN,7,0.01\n";
         fs::write(dir.path().join("curves.csv"), csv).unwrap();
         fs::write(
             dir.path().join("report.json"),
@@ -222,14 +183,14 @@ mod tests {
             }
         );
         assert!(e.curve[1].train_loss.unwrap().is_nan());
-        assert_eq!(e.curve[1].valid, None);
+        assert_eq!(e.curve[1].valid, Some(7.0));
         assert_eq!(
             (e.train_error, e.valid_error, e.restarts),
             (Some(1.5), Some(4.0), 1)
         );
         fs::write(
             dir.path().join("curves.csv"),
-            "epoch,valid_reconstruction\n1,oops\n",
+            "epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n1,2,3,4,oops,6\n",
         )
         .unwrap();
         let err = RunFiles::read(dir.path())
@@ -238,7 +199,7 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("curves.csv") && err.contains("line 2, column valid_reconstruction"),
+            err.contains("curves.csv") && err.contains("line 2, column valid_error"),
             "{err}"
         );
     }

@@ -2,33 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{CurvePoint, TrainError, files};
+use tricks_run::{CurvePoint, files};
+
+use crate::TrainError;
 
 /// Read the learning curve of a run directory from its `curves.csv`.
 pub fn read_curve(run_dir: &Path) -> Result<Vec<CurvePoint>, TrainError> {
-    let path = run_dir.join(files::CURVES_CSV);
-    let text = std::fs::read_to_string(&path).map_err(|e| TrainError::io(&path, e))?;
-    text.lines()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(n, line)| {
-            let bad = |what: &str| TrainError::io(&path, format!("line {}: {what}: {line}", n + 1));
-            let f: Vec<&str> = line.split(',').collect();
-            if f.len() != 6 {
-                return Err(bad("expected 6 comma-separated fields"));
-            }
-            let num = |i: usize| f[i].trim().parse::<f64>().map_err(|_| bad("not a number"));
-            Ok(CurvePoint {
-                epoch: num(0)? as usize,
-                examples_seen: num(1)? as u64,
-                updates: num(2)? as u64,
-                train_loss: num(3)?,
-                valid_error: num(4)?,
-                learning_rate: num(5)?,
-            })
-        })
-        .collect()
+    Ok(tricks_run::read_curves(&run_dir.join(files::CURVES_CSV))?.1)
 }
 
 /// Draw the learning curves of `runs` into one image at `out`, each run labelled by its directory name.
@@ -51,7 +31,7 @@ pub fn plot_runs(runs: &[PathBuf], out: &Path) -> Result<(), TrainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::curves_csv;
+    use tricks_run::{ValidationMeasure, curves_csv};
 
     #[test]
     fn curves_csv_round_trips_and_several_runs_plot_into_one_image() {
@@ -62,14 +42,14 @@ mod tests {
             let run = dir.path().join(name);
             std::fs::create_dir(&run).unwrap();
             let curve: Vec<_> = errs.iter().enumerate().map(|(i, &e)| point(i + 1, e)).collect();
-            std::fs::write(run.join(files::CURVES_CSV), curves_csv(&curve)).unwrap();
+            std::fs::write(run.join(files::CURVES_CSV), curves_csv(ValidationMeasure::ClassificationError, &curve)).unwrap();
             assert_eq!(read_curve(&run).unwrap(), curve);
             runs.push(run);
         }
         let out = dir.path().join("both.png");
         plot_runs(&runs, &out).unwrap();
         assert!(std::fs::metadata(&out).unwrap().len() > 1000);
-        std::fs::write(runs[0].join(files::CURVES_CSV), "epoch\n1,2,x\n").unwrap();
+        std::fs::write(runs[0].join(files::CURVES_CSV), "epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n1,2,x,4,5,6\n").unwrap();
         let err = plot_runs(&runs, &out).unwrap_err().to_string();
         assert!(err.contains("curves.csv") && err.contains("line 2"), "{err}");
     }

@@ -5,6 +5,15 @@ use burn::tensor::{Int, Tensor, TensorData, backend::{AutodiffBackend, Backend}}
 use tricks_data::Dataset;
 use tricks_models::one_hot;
 
+/// The three splits of a run on the device, with what the pictures need.
+pub(crate) struct RunData<B: AutodiffBackend> {
+    pub train: DeviceSplit<B>,
+    pub valid: DeviceSplit<B::InnerBackend>,
+    pub test: DeviceSplit<B::InnerBackend>,
+    pub image_shape: Option<(usize, usize)>,
+    pub classes: usize,
+}
+
 /// One split on the device: inputs, training targets and, for scoring, the labels on the host.
 #[derive(Debug, Clone)]
 pub struct DeviceSplit<B: Backend> {

@@ -47,6 +47,17 @@ pub enum TrainError {
         /// The model kind.
         kind: String,
     },
+    /// A run file could not be read or written.
+    #[error(transparent)]
+    Run(#[from] tricks_run::RunFileError),
+    /// A write failed after the run had checkpointed: the run directory is kept, unfinished, to resume.
+    #[error("{source}\nThe run is kept unfinished in {dir}; once the cause is fixed, continue it with `tricks train --resume {dir}`", dir = run_dir.display())]
+    Unfinished {
+        /// What failed.
+        source: Box<TrainError>,
+        /// The run directory.
+        run_dir: PathBuf,
+    },
     /// Reading or writing a run directory failed.
     #[error("{path}: {message}")]
     Io {

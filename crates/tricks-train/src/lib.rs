@@ -14,11 +14,11 @@ mod named_parameters;
 mod overfit;
 mod polyak;
 mod rbm_monitor;
+mod snapshot_codec;
 mod progress;
 mod recipe_check;
 mod outputs;
 mod run;
-mod run_dir;
 mod stack;
 mod step;
 mod trainable;
@@ -27,7 +27,7 @@ mod trainable_rbm;
 pub use compare::{plot_runs, read_curve};
 pub use device_data::DeviceSplit;
 pub use error::{TrainError, classifier_of};
-pub use fit::{CurvePoint, Fitted, fit};
+pub use fit::{Checkpointing, Fitted, fit, fit_checkpointed};
 pub use gradcheck::{GRADCHECK_EPSILON, GRADCHECK_FLOOR, GRADCHECK_THRESHOLD, GradCheck, TensorCheck, gradient_check, gradient_check_sampled};
 pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
 pub use polyak::ParameterAverage;
@@ -37,11 +37,10 @@ pub use recipe_check::check_recipe_gradients;
 pub use level::Level;
 pub use monitor::{
     FLAG_FRACTION, HISTOGRAM_BINS, HISTOGRAM_SAMPLE, LAYER_STATS_HEADER, LayerActivity, PendingSnapshot, Quantity, SIGMOID_SATURATION, SYMMETRIC_SATURATION,
-    Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv,
+    Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv, layer_stats_rows,
 };
 pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
-pub use outputs::curves_csv;
-pub use run::{BURN_VERSION, LevelReport, LikelihoodReport, Report, RunInfo, RunOptions, TestScore, evaluate, files, read_json, run};
-pub use run_dir::RunDir;
+pub use run::{RunOptions, evaluate, read_json, resume, run};
+pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};
 pub use step::{SgdState, StepSettings, sgd_step};
-pub use trainable::{CLASSIFICATION_ERROR, Measure, RECONSTRUCTION_ERROR, Trainable, classification_error, mean_over_chunks};
+pub use trainable::{Trainable, classification_error, mean_over_chunks};

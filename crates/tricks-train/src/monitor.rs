@@ -122,12 +122,16 @@ pub struct Statistic {
     /// What is summarised.
     pub quantity: Quantity,
     /// Mean, or the value of a single-valued quantity.
+    #[serde(with = "tricks_run::json_float")]
     pub mean: f64,
     /// Standard deviation (population); NaN for single values.
+    #[serde(with = "tricks_run::json_float")]
     pub std: f64,
     /// Minimum; NaN for single values.
+    #[serde(with = "tricks_run::json_float")]
     pub min: f64,
     /// Maximum; NaN for single values.
+    #[serde(with = "tricks_run::json_float")]
     pub max: f64,
     /// Histogram counts, [`HISTOGRAM_BINS`] equal-width bins over `[min, max]`, of every value or of a
     /// [`HISTOGRAM_SAMPLE`]-value sample of larger tensors; empty for single values.
@@ -172,7 +176,12 @@ pub const LAYER_STATS_HEADER: &str = "updates,examples_seen,layer,tensor,quantit
 /// `layer_stats.csv`: one row per snapshot, layer or tensor, and quantity. Single-valued quantities leave
 /// `std`, `min` and `max` empty; `flag` is empty or a short reason.
 pub fn layer_stats_csv(snapshots: &[Snapshot]) -> String {
-    let mut s = format!("{LAYER_STATS_HEADER}\n");
+    format!("{LAYER_STATS_HEADER}\n{}", layer_stats_rows(snapshots))
+}
+
+/// The rows of `layer_stats.csv` for `snapshots`, without the header.
+pub fn layer_stats_rows(snapshots: &[Snapshot]) -> String {
+    let mut s = String::new();
     let num = |v: f64| if v.is_nan() { String::new() } else { v.to_string() };
     for snap in snapshots {
         for st in &snap.statistics {

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use tricks_plot::{HistogramHistory, HistogramSnapshot, Panel, PlotError, Series};
 
-use crate::{Quantity, RunDir, Snapshot, Statistic, TrainError, UPDATE_RATIO_TARGET, files, layer_stats_csv};
+use tricks_run::{RunDir, files};
+
+use crate::{Quantity, Snapshot, Statistic, TrainError, UPDATE_RATIO_TARGET, layer_stats_csv};
 
 /// Write `layer_stats.csv`, `layer_stats.png` and `layer_histograms.png` into `dir`; nothing when
 /// monitoring was off.

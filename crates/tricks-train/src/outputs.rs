@@ -1,15 +1,15 @@
 //! What a run writes besides its numbers: the model file, learning curves, and pictures (p.22-23).
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use burn::module::Module;
-use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use burn::tensor::{Tensor, backend::Backend};
 use tricks_core::Recipe;
 use tricks_models::{AutoEncoder, Rbm};
+use tricks_run::{CurvePoint, RunDir, ValidationMeasure, curves_csv, files};
 
-use crate::{CurvePoint, DeviceSplit, Fitted, Progress, RunDir, TrainError, files};
+use crate::snapshot_codec::module_bytes;
+use crate::{DeviceSplit, Fitted, Progress, TrainError};
 
 /// Maximum number of units drawn in a filters picture.
 const MAX_FILTERS: usize = 100;
@@ -20,28 +20,19 @@ const SHOWN_EXAMPLES: usize = 10;
 const SAMPLE_SNAPSHOTS: usize = 10;
 const GIBBS_STEPS_BETWEEN_SNAPSHOTS: usize = 200;
 
-/// Save the kept model (Burn named MessagePack, full precision), its learning curves and its per-layer
-/// statistics.
-pub(crate) fn save_training<B: Backend, M: Module<B>>(dir: &RunDir, recipe: &Recipe, fitted: &Fitted<M>) -> Result<(), TrainError> {
+/// Save the kept model (Burn named MessagePack, full precision), its learning curves (whose validation
+/// measures `measure`) and its per-layer statistics.
+pub(crate) fn save_training<B: Backend, M: Module<B>>(dir: &RunDir, recipe: &Recipe, fitted: &Fitted<M>, measure: ValidationMeasure) -> Result<(), TrainError> {
     save_model(&dir.file(files::MODEL), &fitted.model)?;
-    dir.write_text(files::CURVES_CSV, &curves_csv(&fitted.curve))?;
+    dir.write_text(files::CURVES_CSV, &curves_csv(measure, &fitted.curve))?;
     plot_curves(&dir.file(files::CURVES_PNG), &recipe.name, &fitted.curve)?;
     crate::monitor_plot::save_monitor(dir, &recipe.name, &fitted.monitor)
 }
 
-/// Save `model` at `path` (Burn named MessagePack, full precision).
+/// Save `model` at `path` atomically (Burn named MessagePack, full precision: the format Burn's
+/// `NamedMpkFileRecorder` reads).
 pub(crate) fn save_model<B: Backend, M: Module<B>>(path: &Path, model: &M) -> Result<(), TrainError> {
-    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-    model.clone().save_file(path, &recorder).map_err(|e| TrainError::io(path, e))
-}
-
-/// The learning curve as CSV, one validation per line.
-pub fn curves_csv(curve: &[CurvePoint]) -> String {
-    let mut s = String::from("epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n");
-    for p in curve {
-        let _ = writeln!(s, "{},{},{},{},{},{}", p.epoch, p.examples_seen, p.updates, p.train_loss, p.valid_error, p.learning_rate);
-    }
-    s
+    Ok(tricks_run::write_atomic(path, &module_bytes(model, path)?)?)
 }
 
 fn plot_curves(path: &Path, name: &str, curve: &[CurvePoint]) -> Result<(), TrainError> {

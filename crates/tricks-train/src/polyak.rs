@@ -26,6 +26,21 @@ impl ParameterAverage {
         self.folds += 1;
     }
 
+    /// Folds made so far.
+    pub fn folds(&self) -> u64 {
+        self.folds
+    }
+
+    /// The averages, by parameter id.
+    pub(crate) fn averages(&self) -> &GradientsParams {
+        &self.average
+    }
+
+    /// An average with decay `decay` that has made `folds` folds and holds `averages`, as checkpointed.
+    pub(crate) fn restore(decay: f64, folds: u64, averages: GradientsParams) -> Self {
+        ParameterAverage { decay, folds, average: averages }
+    }
+
     /// The decay the next fold uses.
     fn current_decay(&self) -> f64 {
         let t = self.folds as f64;

@@ -3,9 +3,10 @@
 /// Receives events from the training loop.
 pub trait Progress {
     /// A training run starts; its validations measure `validation`.
-    fn training_starts(&mut self, _validation: crate::Measure) {}
-    /// An epoch of `examples` training examples starts.
-    fn epoch_start(&mut self, _epoch: usize, _examples: usize) {}
+    fn training_starts(&mut self, _validation: tricks_run::ValidationMeasure) {}
+    /// An epoch of `examples` training examples starts (`done` of them already processed, when a
+    /// resumed run continues an epoch).
+    fn epoch_start(&mut self, _epoch: usize, _examples: usize, _done: usize) {}
     /// `examples` more examples were processed; `train_loss` is the running mean loss of the epoch when known.
     fn advance(&mut self, _examples: usize, _train_loss: Option<f64>) {}
     /// A validation ended.

@@ -9,13 +9,18 @@ use tricks_core::defaults::{PROBE_MAX_EPOCHS, PROBE_MIN_UPDATES_PER_EPOCH};
 use tricks_core::{Model, Patience, Recipe, StackSpec, Stopping, kind};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
-use crate::outputs::plot_filters;
-use crate::run::{LevelReport, RunData};
+use tricks_run::{LevelReport, RunDir, files};
+
+use crate::outputs::{plot_filters, save_model};
+use crate::device_data::RunData;
+use crate::snapshot_codec::load_module;
 use crate::trainable::EVAL_CHUNK;
-use crate::{DeviceSplit, Level, Progress, RunDir, TrainError, Trainable, fit};
+use crate::{Checkpointing, DeviceSplit, Level, Progress, TrainError, Trainable, fit, fit_checkpointed};
 
 /// Pre-train each level of `stack` on the code of the levels below, probe each level's code with a
-/// logistic regression, and return the fine-tuning network initialised with the levels' encoders.
+/// logistic regression, and return the fine-tuning network initialised with the levels' encoders. Each
+/// finished level is saved (`level1.mpk`, `level1.json`); a resumed run loads the finished levels and
+/// continues at the first unfinished one, from its checkpoint.
 pub(crate) fn pretrain_stack<B: AutodiffBackend>(
     dir: &RunDir,
     recipe: &Recipe,
@@ -29,43 +34,63 @@ pub(crate) fn pretrain_stack<B: AutodiffBackend>(
     let (mut train, mut valid) = (data.train.clone(), data.valid.clone());
     let mut levels = Vec::new();
     for (i, layer) in stack.layers.iter().enumerate() {
+        let number = i + 1;
         let started = Instant::now();
         let level_recipe = recipe.level_recipe(i, train.len()).expect("the level exists");
         let epochs = layer.epochs_for(train.len());
-        progress.message(&format!(
-            "pre-training level {}/{}: {} of {} units, {} epochs",
-            i + 1,
-            stack.layers.len(),
-            kind(&layer.model),
-            layer.units(),
-            epochs
-        ));
         let inputs = train.inputs.dims()[1];
         let seed = level_recipe.seed;
+        let finished = dir.file(&files::level_report(number)).is_file();
+        if finished {
+            progress.message(&format!("level {number}/{}: pre-trained already, loaded from {}", stack.layers.len(), files::level_model(number)));
+        } else {
+            progress.message(&format!(
+                "pre-training level {number}/{}: {} of {} units, {epochs} epochs",
+                stack.layers.len(),
+                kind(&layer.model),
+                layer.units()
+            ));
+        }
+        let stage = files::level(number);
+        let checkpointing = Checkpointing { dir, stage: &stage, live: false };
         let level = match &layer.model {
-            Model::Rbm(s) => pretrain_level(Rbm::<B>::new(s, inputs, &column_means(&train.inputs), seed, &device), &level_recipe, &train, &valid, progress)?,
-            Model::AutoEncoder(s) => pretrain_level(AutoEncoder::<B>::new(s, inputs, seed, &device), &level_recipe, &train, &valid, progress)?,
+            Model::Rbm(s) => {
+                let initial = Rbm::<B>::new(s, inputs, &column_means(&train.inputs), seed, &device);
+                level_of(initial, finished, &level_recipe, &train, &valid, dir, number, checkpointing, progress)?
+            }
+            Model::AutoEncoder(s) => {
+                let initial = AutoEncoder::<B>::new(s, inputs, seed, &device);
+                level_of(initial, finished, &level_recipe, &train, &valid, dir, number, checkpointing, progress)?
+            }
             Model::Mlp(_) | Model::Stack(_) => unreachable!("StackSpec::check allows RBMs and auto-encoders only"),
         };
         if i == 0
+            && !finished
             && let Some(shape) = data.image_shape
         {
-            plot_filters(&dir.file("level1-filters.png"), level.weight.clone(), shape)?;
+            plot_filters(&dir.file(&files::level_filters(number)), level.weight.clone(), shape)?;
         }
         initialise_layer(&mut network, i, level.weight, level.bias);
         train = DeviceSplit { inputs: level.train_code, ..train };
         valid = DeviceSplit { inputs: level.valid_code, ..valid };
-        progress.message(&format!("linear probe of level {}: logistic regression on its code", i + 1));
-        let probe_valid_error = probe(recipe.seed, &train, &valid, data.classes, progress)?;
-        levels.push(LevelReport {
-            level: i + 1,
-            kind: kind(&layer.model).to_string(),
-            units: layer.units(),
-            epochs,
-            valid_reconstruction_error: level.valid_error,
-            probe_valid_error,
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        let report = if finished {
+            tricks_run::read_json(&dir.file(&files::level_report(number)))?
+        } else {
+            progress.message(&format!("linear probe of level {number}: logistic regression on its code"));
+            let probe_valid_error = probe(recipe.seed, &train, &valid, data.classes, progress)?;
+            let report = LevelReport {
+                level: number,
+                kind: kind(&layer.model).to_string(),
+                units: layer.units(),
+                epochs,
+                valid_reconstruction_error: level.valid_error,
+                probe_valid_error,
+                seconds: level.seconds + started.elapsed().as_secs_f64(),
+            };
+            dir.write_json(&files::level_report(number), &report)?; // the level is finished
+            report
+        };
+        levels.push(report);
     }
     Ok((network, levels))
 }
@@ -77,26 +102,45 @@ struct TrainedLevel<B: AutodiffBackend> {
     train_code: Tensor<B, 2>,
     valid_code: Tensor<B::InnerBackend, 2>,
     valid_error: f64,
+    /// Seconds of training before this process (a resumed level), to add to this process's.
+    seconds: f64,
 }
 
-fn pretrain_level<B: AutodiffBackend, M: Trainable<B>>(
+/// Level `number`: loaded from `level1.mpk` when `finished`, else pre-trained (from its checkpoint, if
+/// any) and saved there.
+#[allow(clippy::too_many_arguments)]
+fn level_of<B: AutodiffBackend, M: Trainable<B>>(
     initial: M,
+    finished: bool,
     recipe: &Recipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
+    dir: &RunDir,
+    number: usize,
+    checkpointing: Checkpointing<'_>,
     progress: &mut dyn Progress,
 ) -> Result<TrainedLevel<B>, TrainError>
 where
     M::InnerModule: Level<B::InnerBackend>,
 {
-    let fitted = fit(&initial, recipe, train, valid, progress)?;
-    let (weight, bias) = fitted.model.encoder();
+    let path = dir.file(&files::level_model(number));
+    let (model, valid_error, seconds) = if finished {
+        let bytes = std::fs::read(&path).map_err(|e| TrainError::io(&path, e))?;
+        (load_module(initial.valid(), bytes, &train.inputs.device(), &path)?, f64::NAN, 0.0)
+    } else {
+        let started = Instant::now();
+        let fitted = fit_checkpointed(&initial, recipe, train, valid, checkpointing, progress)?;
+        save_model(&path, &fitted.model)?;
+        (fitted.model, fitted.valid_error, fitted.seconds - started.elapsed().as_secs_f64())
+    };
+    let (weight, bias) = model.encoder();
     Ok(TrainedLevel {
         weight,
         bias,
-        train_code: Tensor::from_inner(code(&fitted.model, train.inputs.clone().inner())),
-        valid_code: code(&fitted.model, valid.inputs.clone()),
-        valid_error: fitted.valid_error,
+        train_code: Tensor::from_inner(code(&model, train.inputs.clone().inner())),
+        valid_code: code(&model, valid.inputs.clone()),
+        valid_error,
+        seconds,
     })
 }
 

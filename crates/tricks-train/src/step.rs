@@ -16,6 +16,18 @@ pub struct SgdState {
     momentum: GradientsParams,
 }
 
+impl SgdState {
+    /// The momentum averages ḡ by parameter id (empty without momentum).
+    pub(crate) fn momentum(&self) -> &GradientsParams {
+        &self.momentum
+    }
+
+    /// The state holding `momentum`, as checkpointed.
+    pub(crate) fn with_momentum(momentum: GradientsParams) -> Self {
+        SgdState { momentum }
+    }
+}
+
 /// Everything one update needs besides the gradients.
 #[derive(Debug, Clone, Copy)]
 pub struct StepSettings<'a> {

@@ -2,37 +2,34 @@
 //! layers do, for monitoring.
 
 use burn::module::AutodiffModule;
-use burn::tensor::{ElementConversion, Tensor, backend::{AutodiffBackend, Backend}};
+use burn::tensor::{ElementConversion, Tensor, TensorData, backend::{AutodiffBackend, Backend}};
 use burn::nn::Linear;
 use tricks_models::{AutoEncoder, Mlp, activate, output_loss};
+use tricks_run::ValidationMeasure;
 
 use crate::{DeviceSplit, LayerActivity};
 
 /// Rows scored at once when evaluating, to bound memory.
 pub(crate) const EVAL_CHUNK: usize = 2048;
 
-/// What a model's validation error measures, for progress reports: a name and a unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Measure {
-    /// Name, e.g. "valid error".
-    pub name: &'static str,
-    /// Unit appended to values, e.g. "%".
-    pub unit: &'static str,
-}
-
-/// Classification error in percent.
-pub const CLASSIFICATION_ERROR: Measure = Measure { name: "valid error", unit: " %" };
-/// Mean reconstruction error (not a percentage).
-pub const RECONSTRUCTION_ERROR: Measure = Measure { name: "valid reconstruction error", unit: "" };
-
 /// A model the training loop can train.
 pub trait Trainable<B: AutodiffBackend>: AutodiffModule<B> + Clone {
     /// What [`Trainable::validation_error`] measures.
-    const VALIDATION: Measure;
+    const VALIDATION: ValidationMeasure;
 
     /// What a model carries from one mini-batch to the next besides its parameters (an RBM's persistent
     /// chains); `()` for most models. Starts from `Default` on every training attempt.
     type Carry: Default;
+
+    /// The carry as host data, for a checkpoint; `None` when there is nothing to keep.
+    fn save_carry(_carry: &Self::Carry) -> Option<TensorData> {
+        None
+    }
+
+    /// The carry of a checkpoint again, on `device`.
+    fn restore_carry(_data: TensorData, _device: &B::Device) -> Self::Carry {
+        Self::Carry::default()
+    }
 
     /// Mean loss of a mini-batch; its gradient is the averaged gradient of Eq. 1 (p.6). Unsupervised
     /// models ignore `targets`.
@@ -51,7 +48,7 @@ pub trait Trainable<B: AutodiffBackend>: AutodiffModule<B> + Clone {
 }
 
 impl<B: AutodiffBackend> Trainable<B> for Mlp<B> {
-    const VALIDATION: Measure = CLASSIFICATION_ERROR;
+    const VALIDATION: ValidationMeasure = ValidationMeasure::ClassificationError;
     type Carry = ();
 
     fn batch_loss(&self, inputs: Tensor<B, 2>, targets: Tensor<B, 2>, _: &mut ()) -> Tensor<B, 1> {
@@ -103,7 +100,7 @@ impl<B: AutodiffBackend> Trainable<B> for Mlp<B> {
 }
 
 impl<B: AutodiffBackend> Trainable<B> for AutoEncoder<B> {
-    const VALIDATION: Measure = RECONSTRUCTION_ERROR;
+    const VALIDATION: ValidationMeasure = ValidationMeasure::ReconstructionError;
     type Carry = ();
 
     fn batch_loss(&self, inputs: Tensor<B, 2>, _targets: Tensor<B, 2>, _: &mut ()) -> Tensor<B, 1> {

@@ -6,14 +6,25 @@ use burn::tensor::{Tensor, backend::AutodiffBackend};
 use tricks_core::Activation;
 use tricks_models::{Rbm, mean_reconstruction_error, sigmoid};
 
-use crate::{DeviceSplit, LayerActivity, Measure, RECONSTRUCTION_ERROR, Trainable};
+use burn::tensor::TensorData;
+use tricks_run::ValidationMeasure;
+
+use crate::{DeviceSplit, LayerActivity, Trainable};
 
 impl<B: AutodiffBackend> Trainable<B> for Rbm<B> {
-    const VALIDATION: Measure = RECONSTRUCTION_ERROR;
+    const VALIDATION: ValidationMeasure = ValidationMeasure::ReconstructionError;
 
     /// The persistent chains of PCD (one visible state per row), `None` before the first mini-batch and
     /// always for CD-k.
     type Carry = Option<Tensor<B::InnerBackend, 2>>;
+
+    fn save_carry(chains: &Self::Carry) -> Option<TensorData> {
+        chains.as_ref().map(|c| c.to_data())
+    }
+
+    fn restore_carry(data: TensorData, device: &B::Device) -> Self::Carry {
+        Some(Tensor::from_data(data, device))
+    }
 
     /// [`Rbm::cd_loss`]: its gradient is the CD-k / PCD-k estimate, its value the mini-batch reconstruction
     /// error. `targets` are ignored.

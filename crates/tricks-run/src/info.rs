@@ -1,0 +1,28 @@
+//! `run.json`: how a run was started, enough to load the same data again and to reproduce it.
+
+use serde::{Deserialize, Serialize};
+use tricks_data::DataDescription;
+
+/// Burn's version, recorded in every run directory (keep in step with the workspace Cargo.toml).
+pub const BURN_VERSION: &str = "0.21";
+
+/// How the run was started (`run.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    /// Backend name (`ndarray`, `wgpu`, `cuda`).
+    pub backend: String,
+    /// Training seed.
+    pub seed: u64,
+    /// The data used, described.
+    pub data: DataDescription,
+    /// Input dimension after preprocessing.
+    pub input_dim: usize,
+    /// tricks version.
+    pub tricks_version: String,
+    /// Burn version.
+    pub burn_version: String,
+    /// The data as given (`digits`, a folder, a CSV file).
+    pub data_spec: String,
+    /// The command line, when run from the binary.
+    pub command: String,
+}
