@@ -50,15 +50,6 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<usize> {
         self.header.iter().position(|h| h == name)
     }
-
-    /// Index of the first column named one of `names` (in that order of preference), or else the
-    /// first column whose name starts with `prefix`.
-    pub fn column_like(&self, names: &[&str], prefix: &str) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|n| self.column(n))
-            .or_else(|| self.header.iter().position(|h| h.starts_with(prefix)))
-    }
 }
 
 /// The fields of one line.
@@ -109,8 +100,6 @@ mod tests {
         assert_eq!(t.header, ["a", "b", "c"]);
         assert_eq!(t.rows, [vec!["1", "x, \"y\"", "3"], vec!["4", "5", ""]]);
         assert_eq!(t.column("c"), Some(2));
-        assert_eq!(t.column_like(&["z"], "b"), Some(1));
-        assert_eq!(t.column_like(&["z"], "q"), None);
     }
 
     #[test]

@@ -54,14 +54,11 @@ pub struct CurvePoint {
     /// Parameter updates so far.
     pub updates: u64,
     /// Mean mini-batch training loss since the previous validation.
-    #[serde(with = "crate::json_float")]
     pub train_loss: f64,
     /// The validation criterion ([`ValidationMeasure`]): classification error in percent, or mean
     /// reconstruction error.
-    #[serde(with = "crate::json_float")]
     pub valid_error: f64,
     /// Learning rate of the last update.
-    #[serde(with = "crate::json_float")]
     pub learning_rate: f64,
 }
 

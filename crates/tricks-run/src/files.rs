@@ -64,7 +64,8 @@ pub fn checkpoint(stage: &str) -> String {
     format!("{stage}.ckpt")
 }
 
-/// The per-layer statistics of stage `stage` so far, one JSON snapshot per line, inside [`CHECKPOINTS`].
+/// The per-layer statistics of stage `stage` so far, a log of snapshots
+/// ([`crate::checkpoint::append_records`]), inside [`CHECKPOINTS`].
 pub fn monitor_log(stage: &str) -> String {
-    format!("{stage}.monitor.jsonl")
+    format!("{stage}.monitor.log")
 }

@@ -11,7 +11,6 @@ mod error;
 pub mod fault;
 pub mod files;
 mod info;
-pub mod json_float;
 mod report;
 mod write;
 

@@ -392,8 +392,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
         let path = c.dir.checkpoint_file(&files::checkpoint(c.stage));
         let new = &self.monitor[self.state.snapshots_logged..];
         if !new.is_empty() {
-            let lines: String = new.iter().map(|s| serde_json::to_string(s).expect("snapshots serialise") + "\n").collect();
-            tricks_run::append_text(&c.dir.checkpoint_file(&files::monitor_log(c.stage)), &lines)?;
+            checkpoint::append_records(&c.dir.checkpoint_file(&files::monitor_log(c.stage)), new)?;
             if c.live {
                 let stats = c.dir.file(files::LAYER_STATS_CSV);
                 let header = if stats.exists() { String::new() } else { format!("{LAYER_STATS_HEADER}\n") };
@@ -455,20 +454,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             Some(b) => M::restore_carry(bytes_data(&b, &path)?, &device),
             None => M::Carry::default(),
         };
-        let log = c.dir.checkpoint_file(&files::monitor_log(c.stage));
-        let text = match std::fs::read_to_string(&log) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(TrainError::io(&log, e)),
-        };
-        let monitor: Vec<Snapshot> = text
-            .lines()
-            .take(state.snapshots_logged)
-            .map(|l| serde_json::from_str(l).map_err(|e| TrainError::io(&log, format!("damaged monitoring log: {e}"))))
-            .collect::<Result<_, _>>()?;
-        if monitor.len() < state.snapshots_logged {
-            return Err(TrainError::io(&log, "the monitoring log is shorter than its checkpoint says"));
-        }
+        let monitor: Vec<Snapshot> = checkpoint::read_records(&c.dir.checkpoint_file(&files::monitor_log(c.stage)), state.snapshots_logged)?;
         reset_logs::<B, M>(c, &state.curve, &monitor)?;
         B::seed(&device, recipe.seed ^ SAMPLING_SALT ^ state.updates);
         Ok(Some(Training { state, model, sgd, average, carry, best, monitor }))
@@ -478,8 +464,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
 /// Rewrite a checkpointed stage's monitoring log, and for a live stage `curves.csv` and `layer_stats.csv`,
 /// to hold exactly `curve` and `monitor`.
 fn reset_logs<B: AutodiffBackend, M: Trainable<B>>(c: &Checkpointing<'_>, curve: &[CurvePoint], monitor: &[Snapshot]) -> Result<(), TrainError> {
-    let lines: String = monitor.iter().map(|s| serde_json::to_string(s).expect("snapshots serialise") + "\n").collect();
-    tricks_run::write_atomic(&c.dir.checkpoint_file(&files::monitor_log(c.stage)), lines.as_bytes())?;
+    checkpoint::write_records(&c.dir.checkpoint_file(&files::monitor_log(c.stage)), monitor)?;
     if c.live {
         let mut curves = curves_header(M::VALIDATION) + "\n";
         curves.extend(curve.iter().map(curve_row));

@@ -122,16 +122,12 @@ pub struct Statistic {
     /// What is summarised.
     pub quantity: Quantity,
     /// Mean, or the value of a single-valued quantity.
-    #[serde(with = "tricks_run::json_float")]
     pub mean: f64,
     /// Standard deviation (population); NaN for single values.
-    #[serde(with = "tricks_run::json_float")]
     pub std: f64,
     /// Minimum; NaN for single values.
-    #[serde(with = "tricks_run::json_float")]
     pub min: f64,
     /// Maximum; NaN for single values.
-    #[serde(with = "tricks_run::json_float")]
     pub max: f64,
     /// Histogram counts, [`HISTOGRAM_BINS`] equal-width bins over `[min, max]`, of every value or of a
     /// [`HISTOGRAM_SAMPLE`]-value sample of larger tensors; empty for single values.
