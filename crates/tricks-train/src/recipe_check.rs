@@ -99,14 +99,14 @@ where
 }
 
 /// The loss gradient of each parameter plus its [`penalty_gradient`], as the update step adds it.
-struct AddPenaltyGradient<'a, B: AutodiffBackend> {
+struct AddPenaltyGradient<'a> {
     loss: &'a GradientsParams,
     out: GradientsParams,
     penalty: &'a Penalty,
     scale: f64,
 }
 
-impl<B: AutodiffBackend> ModuleVisitor<B> for AddPenaltyGradient<'_, B> {
+impl<B: AutodiffBackend> ModuleVisitor<B> for AddPenaltyGradient<'_> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
         let Some(mut g) = self.loss.get::<B::InnerBackend, D>(param.id) else { return };
         if let Some(p) = penalty_gradient(param.val().inner(), self.penalty, self.scale) {
