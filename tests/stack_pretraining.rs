@@ -116,10 +116,14 @@ fn check_stack(preset: Recipe, probe_margin: f64) {
 
 #[test]
 fn sda_fine_tunes_from_its_first_levels_encoder_whose_code_beats_random_features() {
-    check_stack(Recipe::sda(), 1.0);
+    // Measured: 4.6 % against 11.3 % on the untrained level (Glorot-initialised sigmoid units already
+    // separate the digits fairly well); 3 points of margin.
+    check_stack(Recipe::sda(), 3.0);
 }
 
 #[test]
 fn dbn_fine_tunes_from_its_first_levels_encoder_whose_code_beats_random_features() {
-    check_stack(Recipe::dbn(), 1.0);
+    // Measured: 5.0 % against 79.9 % on the untrained level (σ = 0.01 weights give nearly constant
+    // hidden probabilities); 30 points of margin.
+    check_stack(Recipe::dbn(), 30.0);
 }
