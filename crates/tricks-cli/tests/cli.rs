@@ -134,17 +134,36 @@ fn recipes_lists_every_preset_with_values_and_sources() {
     }
 }
 
+/// Where there is no NVIDIA driver, `--backend cuda` fails with a clear error and leaves no run; where there
+/// is one, a short run trains on the GPU and reaches the accuracy band of the CPU.
 #[test]
-fn cuda_backend_without_an_nvidia_driver_fails_with_a_clear_error() {
-    if Path::new("/dev/nvidiactl").exists() {
-        return; // a machine with an NVIDIA driver: nothing to check here
-    }
+fn cuda_backend_trains_where_there_is_a_driver_and_fails_clearly_where_there_is_none() {
     let dir = tempfile::tempdir().unwrap();
-    let o = tricks(&["train", "--quiet", "--backend", "cuda", "--out", "run"], dir.path());
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(err.contains("cuda backend") && err.contains("NVIDIA"), "{err}");
-    assert!(!dir.path().join("run").exists());
+    let short = ["--set", "model.hidden=[64]", "--set", r#"stopping={"kind":"off","epochs":5}"#];
+    let o = tricks(&[&["train", "--quiet", "--backend", "cuda", "--out", "run"][..], &short].concat(), dir.path());
+    if !Path::new("/dev/nvidiactl").exists() {
+        assert!(!o.status.success(), "{}", stdout(&o));
+        let err = stderr(&o);
+        assert!(err.contains("cuda backend") && err.contains("NVIDIA"), "{err}");
+        assert!(!dir.path().join("run").exists());
+        return;
+    }
+    // A driver: the run must succeed (the first run compiles kernels, which takes a while).
+    assert!(o.status.success(), "cuda run failed on a machine with an NVIDIA driver: {}", stderr(&o));
+    let run = dir.path().join("run");
+    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    assert_eq!(info["backend"], "cuda");
+    let gpu = report(&run)["test_accuracy"].as_f64().unwrap();
+    let cpu_run = tricks(&[&["train", "--quiet", "--out", "cpu"][..], &short].concat(), dir.path());
+    assert!(cpu_run.status.success(), "{}", stderr(&cpu_run));
+    let cpu = report(&dir.path().join("cpu"))["test_accuracy"].as_f64().unwrap();
+    // Both in f32, summing in different orders: the same band, not the same bits.
+    assert!(gpu > 90.0 && (gpu - cpu).abs() <= 2.0, "cuda {gpu} %, ndarray {cpu} %");
+    let eval = tricks(&["eval", "run", "--backend", "cuda"], dir.path());
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    // GPU reductions may sum in another order from run to run: the same score to within one example.
+    let again: f64 = stdout(&eval).trim_start_matches("test accuracy ").split(' ').next().unwrap().parse().unwrap();
+    assert!((again - gpu).abs() <= 0.3, "eval {again} % against the run's {gpu} %");
 }
 
 #[test]
