@@ -20,7 +20,7 @@ fn report(run: &Path) -> serde_json::Value {
 }
 
 #[test]
-fn default_recipe_trains_the_embedded_digits_to_96_percent_and_eval_reproduces_it_exactly() {
+fn default_recipe_trains_the_embedded_digits_past_a_linear_model_and_eval_reproduces_it_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let out = tricks(&["train", "--quiet", "--out", "run"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
@@ -30,7 +30,9 @@ fn default_recipe_trains_the_embedded_digits_to_96_percent_and_eval_reproduces_i
     }
     let r = report(&run);
     let accuracy = r["test_accuracy"].as_f64().unwrap();
-    assert!(accuracy >= 96.0, "test accuracy {accuracy}");
+    // The `logistic` recipe (no hidden layer) measures 95.82 % on these 359 test digits, the default
+    // recipe 97.21 %: 96.5 % is about 2.5 examples from each, so a hidden layer that does not work fails.
+    assert!(accuracy >= 96.5, "test accuracy {accuracy} % is no better than a linear model's");
     for key in ["valid_error", "epochs", "examples_seen", "seconds"] {
         assert!(r[key].is_number(), "report.json lacks {key}");
     }
