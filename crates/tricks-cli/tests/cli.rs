@@ -30,9 +30,13 @@ fn default_recipe_trains_the_embedded_digits_past_a_linear_model_and_eval_reprod
     }
     let r = report(&run);
     let accuracy = r["test_accuracy"].as_f64().unwrap();
-    // The `logistic` recipe (no hidden layer) measures 95.82 % on these 359 test digits, the default
-    // recipe 97.21 %: 96.5 % is about 2.5 examples from each, so a hidden layer that does not work fails.
-    assert!(accuracy >= 96.5, "test accuracy {accuracy} % is no better than a linear model's");
+    // What a working hidden layer buys on the digits, measured: the default recipe 97.21 % test accuracy and
+    // 1.00 % training error; the same network with its hidden non-linearity removed (a linear model)
+    // 96.94 % and 2.42 %; the `logistic` recipe 95.82 % and 3.59 %. Test accuracy alone barely separates
+    // them (one test example); the training error does, by 8 examples of 1,199 on either side of 1.7 %.
+    assert!(accuracy >= 96.5, "test accuracy {accuracy} % is no better than the logistic recipe's 95.82 %");
+    let train_error = r["train_error"].as_f64().unwrap();
+    assert!(train_error <= 1.7, "training error {train_error} %: a linear model's is 2.4 % or more");
     for key in ["valid_error", "epochs", "examples_seen", "seconds"] {
         assert!(r[key].is_number(), "report.json lacks {key}");
     }
