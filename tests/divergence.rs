@@ -5,7 +5,7 @@ use burn::backend::{Autodiff, NdArray};
 use tricks::core::{Model, OutputLoss, Recipe, Stopping};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
-use tricks::train::{DeviceSplit, Progress, TrainError, fit};
+use tricks::train::{DeviceSplit, Fitted, Progress, TrainError, fit};
 
 type B = Autodiff<NdArray>;
 
@@ -28,7 +28,7 @@ fn diverging_recipe() -> Recipe {
     recipe
 }
 
-fn run(recipe: &Recipe, messages: &mut Messages) -> Result<f64, TrainError> {
+fn run(recipe: &Recipe, messages: &mut Messages) -> Result<Fitted<Mlp<NdArray>>, TrainError> {
     let device = Default::default();
     let splits = tricks::data::load(&DataSource::Digits).unwrap();
     let prep = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train).unwrap();
@@ -36,18 +36,26 @@ fn run(recipe: &Recipe, messages: &mut Messages) -> Result<f64, TrainError> {
     let valid = DeviceSplit::classification(&prep.apply(&splits.valid), &device);
     let spec = recipe.model.classifier().unwrap();
     let model = Mlp::<B>::new(&spec, 64, 10, recipe.seed, &device);
-    let fitted = fit(&model, recipe, &train, &valid, messages)?;
-    assert!(fitted.restarts >= 1);
-    assert_eq!(fitted.learning_rate, recipe.optimiser.learning_rate / 3f64.powi(fitted.restarts as i32));
-    assert!(fitted.curve.iter().all(|p| p.train_loss.is_finite()));
-    Ok(fitted.valid_error)
+    fit(&model, recipe, &train, &valid, messages)
 }
 
 #[test]
 fn divergence_restarts_with_a_third_of_the_learning_rate_and_says_so() {
     let mut messages = Messages::default();
-    let valid_error = run(&diverging_recipe(), &mut messages).unwrap();
-    assert!(valid_error < 50.0, "the restarted run learns: {valid_error}");
+    let recipe = diverging_recipe();
+    let fitted = run(&recipe, &mut messages).unwrap();
+    assert!(fitted.restarts >= 1);
+    assert_eq!(fitted.learning_rate, recipe.optimiser.learning_rate / 3f64.powi(fitted.restarts as i32));
+    assert!(fitted.curve.iter().all(|p| p.train_loss.is_finite()));
+    // The restart starts again from the initial model: it is the run that started at ε0/3^r, exactly.
+    let mut direct = recipe.clone();
+    direct.optimiser.learning_rate = fitted.learning_rate;
+    let direct = run(&direct, &mut Messages::default()).unwrap();
+    assert_eq!(direct.restarts, 0);
+    assert_eq!(fitted.curve, direct.curve, "the restarted attempt is a fresh run at the smaller rate");
+    assert_eq!(fitted.valid_error, direct.valid_error);
+    // And it learns: chance is 90 % error; measured 12.1 % after 4 restarts (ε0 = 9/81, 2 epochs).
+    assert!(fitted.valid_error < 20.0, "the restarted run learns: {}", fitted.valid_error);
     assert!(!messages.0.is_empty());
     assert!(messages.0[0].contains("diverged") && messages.0[0].contains("ε0/3"), "{:?}", messages.0);
 }

@@ -6,10 +6,10 @@
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::{Tensor, TensorData};
 use tricks::core::presets::PRESETS;
-use tricks::core::{Activation, AutoEncoderSpec, Corruption, Init, MlpSpec, OutputLoss, Recipe, Reconstruction, Sparsity};
-use tricks::models::{AutoEncoder, Mlp, one_hot};
+use tricks::core::{Activation, AutoEncoderSpec, Corruption, Init, MlpSpec, OutputLoss, Penalty, RbmSpec, Recipe, Reconstruction, Sparsity, VisibleUnits};
+use tricks::models::{AutoEncoder, Mlp, Rbm, one_hot};
 use tricks::data::DataSource;
-use tricks::train::{GRADCHECK_THRESHOLD, check_recipe_gradients, gradient_check};
+use tricks::train::{GRADCHECK_THRESHOLD, check_recipe_gradients, check_training_gradient, gradient_check, penalty_gradient};
 
 type B = Autodiff<NdArray<f64>>;
 
@@ -87,7 +87,7 @@ fn the_default_recipe_with_penalties_passes_the_gradient_check_on_real_digits() 
 }
 
 #[test]
-fn autoencoder_losses_and_penalties_match_centred_differences() {
+fn autoencoder_batch_losses_and_penalties_match_centred_differences() {
     let device = Default::default();
     // Inputs in (0, 1), as cross-entropy reconstruction wants.
     let x = (inputs(6, 5) / 3.0 + 0.5).clamp(0.01, 0.99);
@@ -98,14 +98,69 @@ fn autoencoder_losses_and_penalties_match_centred_differences() {
         ("contractive, sigmoid", AutoEncoderSpec { corruption: Corruption::None, contractive: 0.7, ..base.clone() }),
         ("contractive, tanh, untied", AutoEncoderSpec { activation: Activation::Tanh, tied: false, contractive: 0.7, ..base.clone() }),
         ("sparse", AutoEncoderSpec { sparsity: Some(Sparsity { target: 0.05, cost: 0.5 }), ..base.clone() }),
-        ("salt and pepper", AutoEncoderSpec { corruption: Corruption::SaltAndPepper { fraction: 0.2 }, ..base }),
+        ("salt and pepper", AutoEncoderSpec { corruption: Corruption::SaltAndPepper { fraction: 0.2 }, ..base.clone() }),
+        ("gaussian noise", AutoEncoderSpec { corruption: Corruption::Gaussian { std: 0.2 }, ..base }),
     ];
+    let penalty = Penalty { l1: 1e-2, l2: 1e-1 };
     for (name, spec) in variants {
         let model = AutoEncoder::<B>::new(&spec, 5, 11, &device);
-        let corrupted = model.corrupt(x.clone()); // fixed, so the criterion is deterministic
-        let check = gradient_check(&model, |m| m.loss_from(corrupted.clone(), x.clone()));
+        // The model's own batch loss (corruption drawn inside, with the generator seeded) and the weight
+        // penalties as the update step adds them.
+        let check = check_training_gradient(&model, x.clone(), x.clone(), &(), &penalty, 0.5, 3, usize::MAX);
         assert_eq!(check.tensors.len(), if spec.tied { 3 } else { 4 }, "{name}");
         assert!(check.passed(GRADCHECK_THRESHOLD), "{name}: worst {:?}", check.tensors.first());
+    }
+}
+
+#[test]
+fn a_tensor_whose_loss_gradient_is_all_zeros_fails_the_check_unless_stated() {
+    // The chapter's MLP presets start with zero output weights: at initialisation every hidden layer's
+    // loss gradient is exactly zero, and a check there says nothing about back-propagation.
+    let device = Default::default();
+    let spec = MlpSpec { init: Init { zero_output_weights: true }, ..spec(Activation::Tanh, OutputLoss::SoftmaxNll) };
+    let model = Mlp::<B>::new(&spec, 5, 3, 7, &device);
+    let x = inputs(6, 5);
+    let y = one_hot::<B>(&[0, 1, 2, 1, 0, 2], 3, &device);
+    let check = gradient_check(&model, |m| m.loss(x.clone(), y.clone()));
+    assert!(check.max_relative_error() < GRADCHECK_THRESHOLD, "values agree: {:?}", check.tensors);
+    assert!(!check.passed(GRADCHECK_THRESHOLD));
+    let zero: Vec<&str> = check.tensors.iter().filter(|t| t.zero_gradient).map(|t| t.path.as_str()).collect();
+    assert_eq!(zero.len(), 4, "hidden weights and biases of both hidden layers: {zero:?}");
+    assert!(zero.iter().all(|p| p.starts_with("layers.0.") || p.starts_with("layers.1.")), "{zero:?}");
+    assert!(!check.tensors[0].passed(GRADCHECK_THRESHOLD), "failing tensors are listed first");
+    let stated = check.expect_zero("layers.0.weight", "below zero output weights").expect_zero("layers.0.bias", "idem");
+    let stated = stated.expect_zero("layers.1.weight", "idem").expect_zero("layers.1.bias", "idem");
+    assert!(stated.passed(GRADCHECK_THRESHOLD));
+}
+
+#[test]
+fn the_check_sees_the_penalty_gradient_the_update_step_adds() {
+    // penalty_gradient is what sgd_step adds; penalty_value is the term of the objective. A factor wrong in
+    // either makes the training gradient disagree with centred differences of the objective.
+    let device = Default::default();
+    let model = model(Activation::Tanh, OutputLoss::SoftmaxNll, 5);
+    let x = inputs(6, 5);
+    let y = one_hot::<B>(&[0, 1, 2, 1, 0, 2], 3, &device);
+    for penalty in [Penalty { l1: 0.0, l2: 0.3 }, Penalty { l1: 0.2, l2: 0.0 }] {
+        let check = check_training_gradient(&model, x.clone(), y.clone(), &(), &penalty, 0.5, 1, usize::MAX);
+        assert!(check.passed(GRADCHECK_THRESHOLD), "{penalty:?}: worst {:?}", check.tensors.first());
+    }
+    let w = model.layers[0].weight.val().inner();
+    let gradient = penalty_gradient(w.clone(), &Penalty { l1: 0.2, l2: 0.3 }, 0.5).unwrap();
+    let expected = w.clone() * (2.0 * 0.3 * 0.5) + w.sign() * (0.2 * 0.5);
+    gradient.into_data().assert_approx_eq::<f64>(&expected.into_data(), burn::tensor::Tolerance::absolute(1e-12));
+    assert!(penalty_gradient(model.layers[0].bias.as_ref().unwrap().val().inner(), &Penalty { l1: 0.2, l2: 0.3 }, 0.5).is_none(), "biases are not penalised");
+}
+
+#[test]
+fn the_rbm_check_compares_the_cd_gradient_training_uses_with_its_surrogate() {
+    let device = Default::default();
+    let x = (inputs(6, 5) / 3.0 + 0.5).clamp(0.0, 1.0).greater_elem(0.5).float();
+    for (cd_steps, persistent, visible) in [(1, false, VisibleUnits::Binary), (3, false, VisibleUnits::Binary), (2, true, VisibleUnits::Binary), (2, false, VisibleUnits::Gaussian)] {
+        let spec = RbmSpec { cd_steps, persistent, visible, init_std: 0.3, ..RbmSpec::new(4) };
+        let rbm = Rbm::<B>::new(&spec, 5, &[0.3, 0.5, 0.4, 0.6, 0.5], 2, &device);
+        let check = check_training_gradient(&rbm, x.clone(), x.clone(), &None, &Penalty { l1: 0.0, l2: 0.1 }, 0.5, 4, usize::MAX);
+        assert!(check.passed(GRADCHECK_THRESHOLD), "CD-{cd_steps} persistent {persistent} {visible:?}: worst {:?}", check.tensors.first());
     }
 }
 
@@ -116,6 +171,8 @@ fn every_preset_passes_the_gradient_check_on_real_digits_rbms_and_stacks_include
         recipe.penalty.l2 = recipe.penalty.l2.max(1e-3);
         let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 6).unwrap();
         assert!(check.passed(GRADCHECK_THRESHOLD), "{}: worst {:?}", preset.name, check.tensors[0]);
+        // Every tensor's loss gradient is non-zero (passed() requires it), hidden layers included.
+        assert!(check.tensors.iter().all(|t| !t.zero_gradient), "{}: {:?}", preset.name, check.tensors);
         if preset.name.starts_with("sda") || preset.name.starts_with("dbn") {
             assert!(check.tensors.iter().any(|t| t.path.starts_with("level2.")), "{}: levels checked", preset.name);
         }

@@ -20,7 +20,7 @@ fn report(run: &Path) -> serde_json::Value {
 }
 
 #[test]
-fn default_recipe_trains_the_embedded_digits_to_96_percent_and_eval_reproduces_it_exactly() {
+fn default_recipe_trains_the_embedded_digits_past_a_linear_model_and_eval_reproduces_it_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let out = tricks(&["train", "--quiet", "--out", "run"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
@@ -30,7 +30,13 @@ fn default_recipe_trains_the_embedded_digits_to_96_percent_and_eval_reproduces_i
     }
     let r = report(&run);
     let accuracy = r["test_accuracy"].as_f64().unwrap();
-    assert!(accuracy >= 96.0, "test accuracy {accuracy}");
+    // What a working hidden layer buys on the digits, measured: the default recipe 97.21 % test accuracy and
+    // 1.00 % training error; the same network with its hidden non-linearity removed (a linear model)
+    // 96.94 % and 2.42 %; the `logistic` recipe 95.82 % and 3.59 %. Test accuracy alone barely separates
+    // them (one test example); the training error does, by 8 examples of 1,199 on either side of 1.7 %.
+    assert!(accuracy >= 96.5, "test accuracy {accuracy} % is no better than the logistic recipe's 95.82 %");
+    let train_error = r["train_error"].as_f64().unwrap();
+    assert!(train_error <= 1.7, "training error {train_error} %: a linear model's is 2.4 % or more");
     for key in ["valid_error", "epochs", "examples_seen", "seconds"] {
         assert!(r[key].is_number(), "report.json lacks {key}");
     }
@@ -134,17 +140,36 @@ fn recipes_lists_every_preset_with_values_and_sources() {
     }
 }
 
+/// Where there is no NVIDIA driver, `--backend cuda` fails with a clear error and leaves no run; where there
+/// is one, a short run trains on the GPU and reaches the accuracy band of the CPU.
 #[test]
-fn cuda_backend_without_an_nvidia_driver_fails_with_a_clear_error() {
-    if Path::new("/dev/nvidiactl").exists() {
-        return; // a machine with an NVIDIA driver: nothing to check here
-    }
+fn cuda_backend_trains_where_there_is_a_driver_and_fails_clearly_where_there_is_none() {
     let dir = tempfile::tempdir().unwrap();
-    let o = tricks(&["train", "--quiet", "--backend", "cuda", "--out", "run"], dir.path());
-    assert!(!o.status.success());
-    let err = stderr(&o);
-    assert!(err.contains("cuda backend") && err.contains("NVIDIA"), "{err}");
-    assert!(!dir.path().join("run").exists());
+    let short = ["--set", "model.hidden=[64]", "--set", r#"stopping={"kind":"off","epochs":5}"#];
+    let o = tricks(&[&["train", "--quiet", "--backend", "cuda", "--out", "run"][..], &short].concat(), dir.path());
+    if !Path::new("/dev/nvidiactl").exists() {
+        assert!(!o.status.success(), "{}", stdout(&o));
+        let err = stderr(&o);
+        assert!(err.contains("cuda backend") && err.contains("NVIDIA"), "{err}");
+        assert!(!dir.path().join("run").exists());
+        return;
+    }
+    // A driver: the run must succeed (the first run compiles kernels, which takes a while).
+    assert!(o.status.success(), "cuda run failed on a machine with an NVIDIA driver: {}", stderr(&o));
+    let run = dir.path().join("run");
+    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    assert_eq!(info["backend"], "cuda");
+    let gpu = report(&run)["test_accuracy"].as_f64().unwrap();
+    let cpu_run = tricks(&[&["train", "--quiet", "--out", "cpu"][..], &short].concat(), dir.path());
+    assert!(cpu_run.status.success(), "{}", stderr(&cpu_run));
+    let cpu = report(&dir.path().join("cpu"))["test_accuracy"].as_f64().unwrap();
+    // Both in f32, summing in different orders: the same band, not the same bits.
+    assert!(gpu > 90.0 && (gpu - cpu).abs() <= 2.0, "cuda {gpu} %, ndarray {cpu} %");
+    let eval = tricks(&["eval", "run", "--backend", "cuda"], dir.path());
+    assert!(eval.status.success(), "{}", stderr(&eval));
+    // GPU reductions may sum in another order from run to run: the same score to within one example.
+    let again: f64 = stdout(&eval).trim_start_matches("test accuracy ").split(' ').next().unwrap().parse().unwrap();
+    assert!((again - gpu).abs() <= 0.3, "eval {again} % against the run's {gpu} %");
 }
 
 #[test]

@@ -297,11 +297,34 @@ impl<B: Backend> Rbm<B> {
     /// meaningful for the training loop's curves and divergence check; the surrogate's own value is not.
     pub fn cd_loss(&self, v0: Tensor<B, 2>, chains: &mut Option<Tensor<B, 2>>) -> Tensor<B, 1> {
         let v0 = v0.detach();
-        let n = v0.dims()[0];
         let (f0, a0) = self.free_energy_and_input(v0.clone());
         let frozen = Frozen::of(self);
         let p0 = sigmoid(a0.clone().detach());
-        let negative = if self.persistent {
+        let negative = self.negative_from(&frozen, v0.clone(), p0.clone(), chains);
+        let surrogate = self.surrogate_from(f0, a0, negative);
+        let reconstruction = squared_error(v0, frozen.visible_mean(p0));
+        surrogate.clone() - surrogate.detach() + reconstruction
+    }
+
+    /// The negative particles v_k that [`Rbm::cd_loss`] draws for the mini-batch `v0` (untracked), advancing
+    /// `chains` as it does: with the backend's generator in the same state, the same draws.
+    pub fn cd_negative(&self, v0: Tensor<B, 2>, chains: &mut Option<Tensor<B, 2>>) -> Tensor<B, 2> {
+        let v0 = v0.detach();
+        let frozen = Frozen::of(self);
+        let p0 = frozen.hidden_probabilities(v0.clone());
+        self.negative_from(&frozen, v0, p0, chains)
+    }
+
+    /// The function whose gradient [`Rbm::cd_loss`] is, for fixed negative particles `negative`:
+    /// mean F(v0) − mean F(v_k) (+ the sparsity penalty). Its value is what the gradient check differentiates.
+    pub fn cd_surrogate(&self, v0: Tensor<B, 2>, negative: Tensor<B, 2>) -> Tensor<B, 1> {
+        let (f0, a0) = self.free_energy_and_input(v0.detach());
+        self.surrogate_from(f0, a0, negative)
+    }
+
+    fn negative_from(&self, frozen: &Frozen<B>, v0: Tensor<B, 2>, p0: Tensor<B, 2>, chains: &mut Option<Tensor<B, 2>>) -> Tensor<B, 2> {
+        let n = v0.dims()[0];
+        if self.persistent {
             let start = match chains.take() {
                 None => v0.clone(),
                 Some(c) => {
@@ -317,21 +340,23 @@ impl<B: Backend> Rbm<B> {
             *chains = Some(if rows > n { Tensor::cat(vec![v.clone(), start.narrow(0, n, rows - n)], 0) } else { v.clone() });
             v
         } else {
-            let mut h = bernoulli(p0.clone());
+            let mut h = bernoulli(p0);
             let mut v = frozen.visible_mean(h.clone());
             for _ in 1..self.cd_steps {
                 h = bernoulli(frozen.hidden_probabilities(sample_visible_from_mean(self.visible, v)));
                 v = frozen.visible_mean(h.clone());
             }
             v
-        };
-        let fk = self.free_energy(negative);
+        }
+    }
+
+    fn surrogate_from(&self, f0: Tensor<B, 1>, a0: Tensor<B, 2>, negative: Tensor<B, 2>) -> Tensor<B, 1> {
+        let fk = self.free_energy(negative.detach());
         let mut surrogate = f0.mean() - fk.mean();
         if let Some(s) = self.sparsity {
             surrogate = surrogate + kl_sparsity(sigmoid(a0).mean_dim(0).squeeze_dim(0), s.target) * s.cost;
         }
-        let reconstruction = squared_error(v0, frozen.visible_mean(p0));
-        surrogate.clone() - surrogate.detach() + reconstruction
+        surrogate
     }
 }
 

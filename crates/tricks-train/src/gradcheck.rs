@@ -34,12 +34,25 @@ pub struct TensorCheck {
     pub worst_values: (f64, f64),
     /// Entries where analytic and numeric gradients have opposite signs (the worst kind of bug, p.21).
     pub sign_disagreements: usize,
+    /// Whether the loss's gradient (before any weight penalty) is exactly zero in every entry of the tensor:
+    /// then the check says nothing about back-propagation into it (a hidden layer below zero output weights).
+    pub zero_gradient: bool,
+    /// Why a zero gradient is expected here, where it is ([`GradCheck::expect_zero`]).
+    pub zero_expected: Option<String>,
 }
 
-/// The check of a whole model, worst tensor first.
+impl TensorCheck {
+    /// Whether this tensor passes: every entry within `threshold`, no sign disagreement, and a loss
+    /// gradient that is not all zeros unless that is expected.
+    pub fn passed(&self, threshold: f64) -> bool {
+        self.max_relative_error <= threshold && self.sign_disagreements == 0 && (!self.zero_gradient || self.zero_expected.is_some())
+    }
+}
+
+/// The check of a whole model, failing tensors first, then by decreasing error.
 #[derive(Debug, Clone)]
 pub struct GradCheck {
-    /// One entry per parameter tensor, sorted by decreasing error.
+    /// One entry per parameter tensor.
     pub tensors: Vec<TensorCheck>,
 }
 
@@ -49,9 +62,24 @@ impl GradCheck {
         self.tensors.iter().map(|t| t.max_relative_error).fold(0.0, f64::max)
     }
 
-    /// Whether every entry is within `threshold` and no sign disagrees.
+    /// Whether every tensor passes ([`TensorCheck::passed`]).
     pub fn passed(&self, threshold: f64) -> bool {
-        self.tensors.iter().all(|t| t.max_relative_error <= threshold && t.sign_disagreements == 0)
+        self.tensors.iter().all(|t| t.passed(threshold))
+    }
+
+    /// State that the tensors whose path ends with `suffix` have an all-zero loss gradient by construction,
+    /// and why; a zero gradient elsewhere fails the check.
+    pub fn expect_zero(mut self, suffix: &str, reason: &str) -> Self {
+        for t in self.tensors.iter_mut().filter(|t| t.path.ends_with(suffix)) {
+            t.zero_expected = Some(reason.to_string());
+        }
+        self.sort(GRADCHECK_THRESHOLD);
+        self
+    }
+
+    /// Sort failing tensors first (at `threshold`), then by decreasing error.
+    pub fn sort(&mut self, threshold: f64) {
+        self.tensors.sort_by(|a, b| a.passed(threshold).cmp(&b.passed(threshold)).then(b.max_relative_error.total_cmp(&a.max_relative_error)));
     }
 }
 
@@ -69,22 +97,48 @@ pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(
     entries_per_tensor: usize,
 ) -> GradCheck {
     let grads = GradientsParams::from_grads(loss(model).backward(), model);
-    let value = |m: &M| loss(m).into_scalar().elem::<f64>();
-    let mut tensors: Vec<TensorCheck> = named_parameters(&model.valid(), Some(&grads))
+    compare_gradients(model, &grads, &grads, |m| loss(m).into_scalar().elem::<f64>(), entries_per_tensor)
+}
+
+/// Compare `gradient` (any gradient a training step would use) with centred differences of `objective` for
+/// at most `entries_per_tensor` evenly spaced entries of each parameter of `model`. `loss_gradient` is the
+/// part of `gradient` that back-propagation of the loss computed (without penalties added on the side): a
+/// tensor where it is all zeros is flagged ([`TensorCheck::zero_gradient`]).
+pub fn compare_gradients<B: AutodiffBackend, M: AutodiffModule<B>>(
+    model: &M,
+    gradient: &GradientsParams,
+    loss_gradient: &GradientsParams,
+    objective: impl Fn(&M) -> f64,
+    entries_per_tensor: usize,
+) -> GradCheck {
+    let host = |g: Option<Tensor<B::InnerBackend, 1>>, len: usize| match g {
+        Some(g) => g.into_data().convert::<f64>().into_vec().expect("float gradient"),
+        None => vec![0.0; len],
+    };
+    let loss_grads = named_parameters(&model.valid(), Some(loss_gradient));
+    let tensors: Vec<TensorCheck> = named_parameters(&model.valid(), Some(gradient))
         .into_iter()
-        .map(|p| {
-            let (path, id) = (p.path.join("."), p.id);
-            let analytic: Vec<f64> = match p.grad {
-                Some(g) => g.into_data().convert::<f64>().into_vec().expect("float gradient"),
-                None => vec![0.0; p.value.dims()[0]],
-            };
+        .zip(loss_grads)
+        .map(|(p, l)| {
+            let (path, id, len) = (p.path.join("."), p.id, p.value.dims()[0]);
+            let analytic = host(p.grad, len);
+            let zero_gradient = host(l.grad, len).iter().all(|g| *g == 0.0);
             let stride = analytic.len().div_ceil(entries_per_tensor.max(1)).max(1);
             let entries: Vec<usize> = (0..analytic.len()).step_by(stride).collect();
-            let mut check = TensorCheck { path, entries: entries.len(), max_relative_error: 0.0, worst_entry: 0, worst_values: (0.0, 0.0), sign_disagreements: 0 };
+            let mut check = TensorCheck {
+                path,
+                entries: entries.len(),
+                max_relative_error: 0.0,
+                worst_entry: 0,
+                worst_values: (0.0, 0.0),
+                sign_disagreements: 0,
+                zero_gradient,
+                zero_expected: None,
+            };
             for entry in entries {
                 let a = analytic[entry];
                 let shifted = |delta: f64| model.clone().map(&mut Shift::<B> { id, entry, delta, _b: Default::default() });
-                let n = (value(&shifted(GRADCHECK_EPSILON)) - value(&shifted(-GRADCHECK_EPSILON))) / (2.0 * GRADCHECK_EPSILON);
+                let n = (objective(&shifted(GRADCHECK_EPSILON)) - objective(&shifted(-GRADCHECK_EPSILON))) / (2.0 * GRADCHECK_EPSILON);
                 let error = (a - n).abs() / a.abs().max(n.abs()).max(GRADCHECK_FLOOR);
                 if error > check.max_relative_error {
                     check.max_relative_error = error;
@@ -98,8 +152,9 @@ pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(
             check
         })
         .collect();
-    tensors.sort_by(|a, b| b.max_relative_error.total_cmp(&a.max_relative_error));
-    GradCheck { tensors }
+    let mut check = GradCheck { tensors };
+    check.sort(GRADCHECK_THRESHOLD);
+    check
 }
 
 struct Shift<B> {

@@ -1,20 +1,164 @@
-//! The gradient check of a recipe's model and loss on real examples, in f64 (p.21).
+//! The gradient check of the code that trains (p.21): the gradient a training step uses — the model's own
+//! [`Trainable::batch_loss`] back-propagated, plus the weight-penalty gradient exactly as [`crate::sgd_step`]
+//! adds it ([`penalty_gradient`]) — against centred differences of the objective that gradient belongs to
+//! (the batch loss with the same random draws, plus [`penalty_value`]), on real examples, in f64.
+
+use std::sync::Mutex;
 
 use burn::backend::{Autodiff, NdArray};
-use burn::tensor::Tensor;
-use tricks_core::{Model, Recipe, penalty_scale};
+use burn::module::{ModuleVisitor, Param};
+use burn::optim::GradientsParams;
+use burn::tensor::{ElementConversion, Tensor, backend::AutodiffBackend};
+use tricks_core::{Model, Penalty, Recipe, penalty_scale};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
 use crate::stack::column_means;
-use crate::{DeviceSplit, GradCheck, Level, TrainError, gradient_check_sampled};
+use crate::step::{penalty_gradient, penalty_value};
+use crate::{DeviceSplit, GradCheck, Level, SgdState, StepSettings, TrainError, Trainable, compare_gradients, sgd_step};
 
 type F64 = Autodiff<NdArray<f64>>;
 
-/// Check the gradient of `recipe`'s training criterion (mean loss plus weight penalties scaled by B/T) for
-/// its model at initialisation — for a stack, the fine-tuned network and every level (`level1.…`); for an
-/// RBM, the contrastive-divergence surrogate with fixed negative particles — on the first `examples` training examples of `data`, at most
-/// `entries_per_tensor` entries per parameter tensor. Computed in f64 on the CPU.
+/// Updates of the recipe's own training step taken on the checked mini-batch before the check, so that it
+/// happens at a point where every tensor has a non-trivial gradient: the chapter's MLP presets start with
+/// zero output weights, which makes every hidden layer's loss gradient exactly zero at initialisation
+/// (*ours*: after one update the output weights are non-zero; two leave a margin).
+pub const GRADCHECK_UPDATES: usize = 2;
+
+/// Held while the backend's generator is seeded and drawn from, so that concurrent checks in one process
+/// (tests) do not interleave their draws.
+static GENERATOR: Mutex<()> = Mutex::new(());
+
+/// A model whose training gradient the check can compare with centred differences: the function of the
+/// parameters whose gradient [`Trainable::batch_loss`] computes.
+pub trait Objective<B: AutodiffBackend>: Trainable<B> {
+    /// The objective whose gradient at `self` is the gradient of `self.batch_loss(x, y, carry)` when the
+    /// backend's generator is seeded with `seed` just before, as a function of the parameters with every
+    /// random draw (corruption, negative particles) held at what that call drew. By default the batch loss
+    /// itself, evaluated after seeding the generator again.
+    fn objective(&self, x: Tensor<B, 2>, y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> Box<dyn Fn(&Self) -> Tensor<B, 1>>
+    where
+        Self::Carry: Clone + 'static,
+        Self: 'static,
+    {
+        let carry = carry.clone();
+        Box::new(move |m: &Self| {
+            B::seed(&x.device(), seed);
+            m.batch_loss(x.clone(), y.clone(), &mut carry.clone())
+        })
+    }
+}
+
+impl<B: AutodiffBackend> Objective<B> for Mlp<B> {}
+
+/// The corruption depends on the generator only, not on the parameters: the default (the batch loss with
+/// the same draws) is the objective.
+impl<B: AutodiffBackend> Objective<B> for AutoEncoder<B> {}
+
+/// The batch loss's value is the reconstruction error; its gradient is that of the CD surrogate
+/// mean F(v0) − mean F(v_k) with the negative particles v_k it drew held fixed.
+impl<B: AutodiffBackend> Objective<B> for Rbm<B> {
+    fn objective(&self, x: Tensor<B, 2>, _y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> Box<dyn Fn(&Self) -> Tensor<B, 1>> {
+        B::seed(&x.device(), seed);
+        let mut chains = carry.clone().map(Tensor::from_inner);
+        let negative = self.cd_negative(x.clone(), &mut chains);
+        Box::new(move |m: &Self| m.cd_surrogate(x.clone(), negative.clone()))
+    }
+}
+
+/// Check the gradient one training step of `model` on the mini-batch (`x`, `y`) uses — `batch_loss`
+/// back-propagated with the generator seeded by `seed` and `carry` as the loop carries it, plus
+/// [`penalty_gradient`] of `penalty` at scale B′/T = `scale` — against centred differences of
+/// [`Objective::objective`] plus [`penalty_value`], at most `entries_per_tensor` entries per tensor.
+pub fn check_training_gradient<B: AutodiffBackend, M: Objective<B> + 'static>(
+    model: &M,
+    x: Tensor<B, 2>,
+    y: Tensor<B, 2>,
+    carry: &M::Carry,
+    penalty: &Penalty,
+    scale: f64,
+    seed: u64,
+    entries_per_tensor: usize,
+) -> GradCheck
+where
+    M::Carry: Clone + 'static,
+{
+    let _generator = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    B::seed(&x.device(), seed);
+    let loss = model.batch_loss(x.clone(), y.clone(), &mut carry.clone());
+    let loss_gradient = GradientsParams::from_grads(loss.backward(), model);
+    let mut adder = AddPenaltyGradient { loss: &loss_gradient, out: GradientsParams::new(), penalty, scale };
+    model.visit(&mut adder);
+    let objective = model.objective(x, y, carry, seed);
+    let value = |m: &M| {
+        let mut total = PenaltyTotal { penalty, scale, total: 0.0 };
+        m.visit(&mut total);
+        objective(m).into_scalar().elem::<f64>() + total.total
+    };
+    compare_gradients(model, &adder.out, &loss_gradient, value, entries_per_tensor)
+}
+
+/// The loss gradient of each parameter plus its [`penalty_gradient`], as the update step adds it.
+struct AddPenaltyGradient<'a> {
+    loss: &'a GradientsParams,
+    out: GradientsParams,
+    penalty: &'a Penalty,
+    scale: f64,
+}
+
+impl<B: AutodiffBackend> ModuleVisitor<B> for AddPenaltyGradient<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+        let Some(mut g) = self.loss.get::<B::InnerBackend, D>(param.id) else { return };
+        if let Some(p) = penalty_gradient(param.val().inner(), self.penalty, self.scale) {
+            g = g + p;
+        }
+        self.out.register(param.id, g);
+    }
+}
+
+/// Σ over parameters of [`penalty_value`].
+struct PenaltyTotal<'a> {
+    penalty: &'a Penalty,
+    scale: f64,
+    total: f64,
+}
+
+impl<B: AutodiffBackend> ModuleVisitor<B> for PenaltyTotal<'_> {
+    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+        if let Some(p) = penalty_value(param.val().inner(), self.penalty, self.scale) {
+            self.total += p.into_scalar().elem::<f64>();
+        }
+    }
+}
+
+/// `model` after [`GRADCHECK_UPDATES`] updates of the recipe's own step on (`x`, `y`), and the carry the
+/// loop would hold then.
+fn warmed_up<M: Trainable<F64>>(mut model: M, recipe: &Recipe, x: &Tensor<F64, 2>, y: &Tensor<F64, 2>, scale: f64) -> (M, M::Carry) {
+    let mut state = SgdState::default();
+    let mut carry = M::Carry::default();
+    let settings = StepSettings {
+        learning_rate: recipe.optimiser.learning_rate,
+        momentum_beta: recipe.optimiser.momentum_beta,
+        penalty_scale: scale,
+        recipe,
+    };
+    {
+        let _generator = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        <F64 as burn::tensor::backend::Backend>::seed(&x.device(), recipe.seed);
+        for _ in 0..GRADCHECK_UPDATES {
+            let loss = model.batch_loss(x.clone(), y.clone(), &mut carry);
+            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            model = sgd_step(model, grads, &mut state, settings);
+        }
+    }
+    (model, carry)
+}
+
+/// Check the gradient of `recipe`'s training step (see the module docs) for its model after
+/// [`GRADCHECK_UPDATES`] updates — for a stack, the fine-tuned network and every level (`level1.…`, each on
+/// the code of the levels below) — on the first `examples` training examples of `data`, at most
+/// `entries_per_tensor` entries per parameter tensor. Computed in f64 on the CPU. A tensor whose loss
+/// gradient is all zeros fails the check.
 pub fn check_recipe_gradients(
     recipe: &Recipe,
     data: &DataSource,
@@ -33,66 +177,48 @@ pub fn check_recipe_gradients(
         // tensors are silently f32, too coarse for centred differences.
         return Err(TrainError::Precision);
     }
-    // Corruption and the RBM's negative particles are sampled: seeded, so that a check repeats.
-    <F64 as burn::tensor::backend::Backend>::seed(&device, recipe.seed);
     let (x, y) = (split.inputs.clone(), split.targets.clone());
     let scale = penalty_scale(rows.len(), splits.train.len());
-    let check = |recipe: &Recipe, x: Tensor<F64, 2>| -> GradCheck {
-        let penalty = recipe.penalty.clone();
-        let seed = recipe.seed;
+    let check = |recipe: &Recipe, x: Tensor<F64, 2>| -> (GradCheck, Option<Tensor<F64, 2>>) {
         let inputs = x.dims()[1];
-        let with_penalty = |criterion: Tensor<F64, 1>, weights: Vec<Tensor<F64, 2>>| {
-            weights.into_iter().fold(criterion, |c, w| {
-                c + w.clone().powi_scalar(2).sum() * (penalty.l2 * scale) + w.abs().sum() * (penalty.l1 * scale)
-            })
-        };
+        let seed = recipe.seed;
         match &recipe.model {
             Model::Mlp(_) | Model::Stack(_) => {
                 let spec = recipe.model.classifier().expect("a classifier");
                 let model = Mlp::<F64>::new(&spec, inputs, batch.classes, seed, &device);
-                let weights = |m: &Mlp<F64>| m.layers.iter().map(|l| l.weight.val()).collect();
-                gradient_check_sampled(&model, |m| with_penalty(m.loss(x.clone(), y.clone()), weights(m)), entries_per_tensor)
+                let (model, carry) = warmed_up(model, recipe, &x, &y, scale);
+                (check_training_gradient(&model, x, y.clone(), &carry, &recipe.penalty, scale, seed, entries_per_tensor), None)
             }
             Model::AutoEncoder(spec) => {
                 let model = AutoEncoder::<F64>::new(spec, inputs, seed, &device);
-                // One fixed corruption, so that the criterion is a deterministic function of the parameters.
-                let corrupted = model.corrupt(x.clone());
-                let weights = |m: &AutoEncoder<F64>| std::iter::once(m.encoder.weight.val()).chain(m.decoder_weight.as_ref().map(|w| w.val())).collect();
-                gradient_check_sampled(&model, |m| with_penalty(m.loss_from(corrupted.clone(), x.clone()), weights(m)), entries_per_tensor)
+                let (model, carry) = warmed_up(model, recipe, &x, &y, scale);
+                let code = model.code(x.clone()).detach();
+                (check_training_gradient(&model, x, y.clone(), &carry, &recipe.penalty, scale, seed, entries_per_tensor), Some(code))
             }
             Model::Rbm(spec) => {
                 let model = Rbm::<F64>::new(spec, inputs, &column_means(&x), seed, &device);
-                // The CD surrogate with fixed negative particles: mean F(v0) − mean F(v_k) + sparsity.
-                let negative = model.visible_mean(model.sample_hidden(x.clone())).detach();
-                let criterion = |m: &Rbm<F64>| m.free_energy(x.clone()).mean() - m.free_energy(negative.clone()).mean() + m.sparsity_penalty(x.clone());
-                gradient_check_sampled(&model, |m| with_penalty(criterion(m), vec![m.weight.val()]), entries_per_tensor)
+                let (model, carry) = warmed_up(model, recipe, &x, &y, scale);
+                let code = model.code(x.clone()).detach();
+                (check_training_gradient(&model, x, y.clone(), &carry, &recipe.penalty, scale, seed, entries_per_tensor), Some(code))
             }
         }
     };
-    let mut tensors = check(recipe, x.clone()).tensors;
+    let mut tensors = check(recipe, x.clone()).0.tensors;
     if let Model::Stack(stack) = &recipe.model {
-        // Each level at initialisation, on the code of the (initial) levels below.
+        // Each level on the code of the (warmed-up) levels below.
         let examples = x.dims()[0];
         let mut code = x;
         for i in 0..stack.layers.len() {
             let level = recipe.level_recipe(i, examples).expect("the level exists");
-            for mut t in check(&level, code.clone()).tensors {
+            let (level_check, next) = check(&level, code);
+            for mut t in level_check.tensors {
                 t.path = format!("level{}.{}", i + 1, t.path);
                 tensors.push(t);
             }
-            code = level_code(&level, code, &device);
+            code = next.expect("a level has a code");
         }
     }
-    tensors.sort_by(|a, b| b.max_relative_error.total_cmp(&a.max_relative_error));
-    Ok(GradCheck { tensors })
-}
-
-/// The code of `x` by level `level` at initialisation.
-fn level_code(level: &Recipe, x: Tensor<F64, 2>, device: &burn::backend::ndarray::NdArrayDevice) -> Tensor<F64, 2> {
-    let inputs = x.dims()[1];
-    match &level.model {
-        Model::Rbm(spec) => Rbm::<F64>::new(spec, inputs, &vec![0.5; inputs], level.seed, device).code(x),
-        Model::AutoEncoder(spec) => AutoEncoder::<F64>::new(spec, inputs, level.seed, device).code(x),
-        Model::Mlp(_) | Model::Stack(_) => x,
-    }
+    let mut check = GradCheck { tensors };
+    check.sort(crate::GRADCHECK_THRESHOLD);
+    Ok(check)
 }

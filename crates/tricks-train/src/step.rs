@@ -7,8 +7,8 @@
 
 use burn::module::{AutodiffModule, ModuleMapper, Param};
 use burn::optim::GradientsParams;
-use burn::tensor::{Tensor, backend::AutodiffBackend};
-use tricks_core::Recipe;
+use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
+use tricks_core::{Penalty, Recipe};
 
 /// Optimiser state carried between updates: the chapter-form momentum average ḡ per parameter.
 #[derive(Default)]
@@ -93,14 +93,8 @@ impl<B: AutodiffBackend> ModuleMapper<B> for StepMapper<'_, B> {
         let p = &self.settings.recipe.penalty;
         let w = tensor.inner();
         let is_weight = D >= 2;
-        if is_weight {
-            let s = self.settings.penalty_scale;
-            if p.l2 > 0.0 {
-                g = g + w.clone() * (2.0 * p.l2 * s);
-            }
-            if p.l1 > 0.0 {
-                g = g + w.clone().sign() * (p.l1 * s);
-            }
+        if let Some(penalty) = penalty_gradient(w.clone(), p, self.settings.penalty_scale) {
+            g = g + penalty;
         }
         let beta = self.settings.momentum_beta;
         if beta < 1.0 {
@@ -115,4 +109,23 @@ impl<B: AutodiffBackend> ModuleMapper<B> for StepMapper<'_, B> {
         let updated = Tensor::from_inner(w - g * rate).require_grad();
         Param::from_mapped_value(id, updated, mapper)
     }
+}
+
+/// The weight penalty of one parameter in the objective the update descends: s·(λ2·Σw² + λ1·Σ|w|) for a
+/// weight (rank ≥ 2), with s = B′/T; `None` for a bias (rank 1) and when both λ are zero. The gradient
+/// check adds it to the loss; its gradient is [`penalty_gradient`].
+pub fn penalty_value<B: Backend, const D: usize>(w: Tensor<B, D>, penalty: &Penalty, scale: f64) -> Option<Tensor<B, 1>> {
+    if D < 2 || (penalty.l2 == 0.0 && penalty.l1 == 0.0) {
+        return None;
+    }
+    Some(w.clone().powi_scalar(2).sum() * (penalty.l2 * scale) + w.abs().sum() * (penalty.l1 * scale))
+}
+
+/// The gradient of [`penalty_value`] that the update adds to a weight's loss gradient:
+/// s·(2λ2·w + λ1·sign(w)); `None` where there is no penalty.
+pub fn penalty_gradient<B: Backend, const D: usize>(w: Tensor<B, D>, penalty: &Penalty, scale: f64) -> Option<Tensor<B, D>> {
+    if D < 2 || (penalty.l2 == 0.0 && penalty.l1 == 0.0) {
+        return None;
+    }
+    Some(w.clone() * (2.0 * penalty.l2 * scale) + w.sign() * (penalty.l1 * scale))
 }

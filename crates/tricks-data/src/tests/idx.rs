@@ -261,14 +261,24 @@ fn missing_folder_is_named() {
     );
 }
 
-/// The real Fashion-MNIST from Debian's `dataset-fashion-mnist`. Skipped (with a message on stderr,
-/// passing) where the folder is absent.
+/// The real Fashion-MNIST from Debian's `dataset-fashion-mnist`. Where the folder is absent the test is
+/// skipped with a message on stderr, except under CI (`CI` set, as `.ci/run` runs it after installing the
+/// package) or with `TRICKS_REQUIRE_FASHION_MNIST` set: there absence is a failure.
 #[test]
 fn fashion_mnist_if_installed() {
     let dir = Path::new(crate::FASHION_MNIST_DIR);
     if !dir.is_dir() {
+        let required = ["CI", "TRICKS_REQUIRE_FASHION_MNIST"]
+            .into_iter()
+            .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "false" && x != "0"));
+        assert!(
+            required.is_none(),
+            "{} is absent but {} is set: install Fashion-MNIST (Debian: apt-get install dataset-fashion-mnist)",
+            dir.display(),
+            required.unwrap_or_default()
+        );
         eprintln!(
-            "SKIPPED fashion_mnist_if_installed: {} is absent",
+            "SKIPPED fashion_mnist_if_installed: {} is absent (set CI or TRICKS_REQUIRE_FASHION_MNIST to make this a failure)",
             dir.display()
         );
         return;
