@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn level_recipe_takes_the_levels_settings_without_early_stopping() {
-        let r = Recipe::sda();
+        let r = Recipe::sda().check().unwrap();
         let level = r.level_recipe(1, 60_000).unwrap();
         assert_eq!(level.stopping, Stopping::Off { epochs: 5 });
         assert!(matches!(level.model, Model::AutoEncoder(_)));
@@ -178,10 +178,10 @@ mod tests {
 
     #[test]
     fn levels_train_more_epochs_on_small_data_to_make_their_minimum_updates() {
-        let r = Recipe::dbn();
+        let r = Recipe::dbn().check().unwrap();
         // The 1,199 digits at B 32: 38 updates an epoch, 40 epochs for 1,500 updates.
         assert_eq!(r.level_recipe(0, 1199).unwrap().stopping, Stopping::Off { epochs: 40 });
-        let Model::Stack(mut s) = r.model else { panic!() };
+        let Model::Stack(mut s) = r.into_inner().model else { panic!() };
         s.layers[0].min_updates = 0;
         assert_eq!(s.layers[0].epochs_for(1199), 5);
     }
