@@ -36,7 +36,7 @@ fn run(recipe: &Recipe, messages: &mut Messages) -> Result<f64, TrainError> {
     let valid = DeviceSplit::classification(&prep.apply(&splits.valid), &device);
     let spec = recipe.model.classifier().unwrap();
     let model = Mlp::<B>::new(&spec, 64, 10, recipe.seed, &device);
-    let fitted = fit(&model, recipe, &train, &valid, messages)?;
+    let fitted = fit(&model, &recipe.check().unwrap(), &train, &valid, messages)?;
     assert!(fitted.restarts >= 1);
     assert_eq!(fitted.learning_rate, recipe.optimiser.learning_rate / 3f64.powi(fitted.restarts as i32));
     assert!(fitted.curve.iter().all(|p| p.train_loss.is_finite()));

@@ -81,7 +81,7 @@ fn the_default_recipe_with_penalties_passes_the_gradient_check_on_real_digits() 
     let mut recipe = Recipe::chapter_default();
     recipe.penalty.l1 = 1e-3;
     recipe.penalty.l2 = 1e-2;
-    let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 12).unwrap();
+    let check = check_recipe_gradients(&recipe.check().unwrap(), &DataSource::Digits, 8, 12).unwrap();
     assert_eq!(check.tensors.len(), 4);
     assert!(check.passed(GRADCHECK_THRESHOLD), "{:?}", check.tensors[0]);
 }
@@ -114,7 +114,7 @@ fn every_preset_passes_the_gradient_check_on_real_digits_rbms_and_stacks_include
     for preset in PRESETS {
         let mut recipe = (preset.build)();
         recipe.penalty.l2 = recipe.penalty.l2.max(1e-3);
-        let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 6).unwrap();
+        let check = check_recipe_gradients(&recipe.check().unwrap(), &DataSource::Digits, 8, 6).unwrap();
         assert!(check.passed(GRADCHECK_THRESHOLD), "{}: worst {:?}", preset.name, check.tensors[0]);
         if preset.name.starts_with("sda") || preset.name.starts_with("dbn") {
             assert!(check.tensors.iter().any(|t| t.path.starts_with("level2.")), "{}: levels checked", preset.name);

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
-use tricks_core::{Recipe, apply_overrides};
-use tricks_data::{DataSource, Header, LabelColumn};
+use tricks_core::{CheckedRecipe, apply_overrides};
+use tricks_data::{DataSource, Header};
 use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, TestScore, files, read_json};
 
 use crate::backend::{OnBackend, dispatch};
@@ -14,28 +14,25 @@ use crate::bar::Bars;
 use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, RecipeArgs, TrainArgs};
 
 fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
-    let label = match label_column {
-        None => LabelColumn::Last,
-        Some(s) => s.parse::<usize>().map_or_else(|_| LabelColumn::Name(s.to_string()), LabelColumn::Index),
-    };
     let header = match header {
         HeaderArg::Detect => Header::Detect,
         HeaderArg::Yes => Header::Present,
         HeaderArg::No => Header::Absent,
     };
-    Ok(DataSource::parse(spec, label, header)?)
+    Ok(DataSource::from_flags(spec, label_column, header)?)
 }
 
 fn progress(quiet: bool) -> Box<dyn Progress> {
     if quiet { Box::new(Silent) } else { Box::new(Bars::new()) }
 }
 
-fn resolved(args: &RecipeArgs) -> Result<Recipe> {
-    Ok(apply_overrides(&resolve(&args.recipe)?, &args.overrides)?)
+fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
+    let preset = resolve(&args.recipe)?;
+    Ok(apply_overrides(&preset, &args.overrides)?)
 }
 
 struct TrainJob {
-    recipe: Recipe,
+    recipe: CheckedRecipe,
     data: DataSource,
     options: RunOptions,
     quiet: bool,
@@ -141,7 +138,7 @@ pub fn plot(runs: &[PathBuf], out: &std::path::Path) -> Result<()> {
 }
 
 struct OverfitJob {
-    recipe: Recipe,
+    recipe: CheckedRecipe,
     data: DataSource,
     examples: usize,
     epochs: usize,

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use tricks_core::{Recipe, Stopping, penalty_scale};
+use tricks_core::{CheckedRecipe, Recipe, Stopping, penalty_scale};
 
 use crate::{DeviceSplit, ParameterAverage, PendingSnapshot, Progress, SgdState, Snapshot, StepSettings, TrainError, Trainable, sgd_step};
 
@@ -66,12 +66,11 @@ pub struct Fitted<M> {
 /// by the recipe's divisor (p.5), at most `divergence.max_retries` times.
 pub fn fit<B: AutodiffBackend, M: Trainable<B>>(
     initial: &M,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     progress: &mut dyn Progress,
 ) -> Result<Fitted<M::InnerModule>, TrainError> {
-    recipe.check()?;
     recipe.check_validation_interval(valid.len())?;
     if train.is_empty() {
         return Err(TrainError::EmptyTrainingSet);

@@ -2,7 +2,7 @@
 
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::Tensor;
-use tricks_core::{Model, Recipe, penalty_scale};
+use tricks_core::{CheckedRecipe, Model, Recipe, penalty_scale};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
@@ -16,12 +16,11 @@ type F64 = Autodiff<NdArray<f64>>;
 /// RBM, the contrastive-divergence surrogate with fixed negative particles — on the first `examples` training examples of `data`, at most
 /// `entries_per_tensor` entries per parameter tensor. Computed in f64 on the CPU.
 pub fn check_recipe_gradients(
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     data: &DataSource,
     examples: usize,
     entries_per_tensor: usize,
 ) -> Result<GradCheck, TrainError> {
-    recipe.check()?;
     let splits = tricks_data::load(data)?;
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;
     let rows: Vec<usize> = (0..examples.clamp(1, splits.train.len())).collect();

@@ -9,7 +9,7 @@ use burn::module::Module;
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use burn::tensor::backend::AutodiffBackend;
 use serde::{Deserialize, Serialize};
-use tricks_core::{Model, Recipe};
+use tricks_core::{CheckedRecipe, Model, Recipe};
 use tricks_data::{DataDescription, DataSource, Dataset, FittedPreprocessing, Splits};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
@@ -189,13 +189,12 @@ impl Report {
 
 /// Train `recipe` on `data` on `device` and write the run directory `out`.
 pub fn run<B: AutodiffBackend>(
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     data: &DataSource,
     options: &RunOptions,
     device: &B::Device,
     progress: &mut dyn Progress,
 ) -> Result<Report, TrainError> {
-    recipe.check()?;
     let dir = RunDir::create(&options.out)?;
     let splits = tricks_data::load(data)?;
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;
@@ -320,7 +319,7 @@ fn prepared(splits: &Splits, preprocessing: &FittedPreprocessing) -> [Dataset; 3
 /// Fine-tune or train a classifier from `initial`; save it, its curves and filters; score it.
 pub(crate) fn classifier<B: AutodiffBackend>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     initial: Mlp<B>,
     data: &RunData<B>,
     options: &RunOptions,
@@ -345,7 +344,7 @@ pub(crate) fn classifier<B: AutodiffBackend>(
 /// Train one unsupervised layer; save it, its curves and filters; score its reconstructions.
 fn unsupervised<B: AutodiffBackend, M: Trainable<B>>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     initial: M,
     data: &RunData<B>,
     options: &RunOptions,

@@ -5,8 +5,7 @@ use std::time::Instant;
 
 use burn::module::Param;
 use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
-use tricks_core::defaults::{PROBE_MAX_EPOCHS, PROBE_MIN_UPDATES_PER_EPOCH};
-use tricks_core::{Model, Patience, Recipe, StackSpec, Stopping, kind};
+use tricks_core::{CheckedRecipe, Model, Recipe, StackSpec, kind};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
 use crate::outputs::plot_filters;
@@ -18,7 +17,7 @@ use crate::{DeviceSplit, Level, Progress, RunDir, TrainError, Trainable, fit};
 /// logistic regression, and return the fine-tuning network initialised with the levels' encoders.
 pub(crate) fn pretrain_stack<B: AutodiffBackend>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     stack: &StackSpec,
     data: &RunData<B>,
     progress: &mut dyn Progress,
@@ -81,7 +80,7 @@ struct TrainedLevel<B: AutodiffBackend> {
 
 fn pretrain_level<B: AutodiffBackend, M: Trainable<B>>(
     initial: M,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     progress: &mut dyn Progress,
@@ -124,11 +123,7 @@ fn probe<B: AutodiffBackend>(
     classes: usize,
     progress: &mut dyn Progress,
 ) -> Result<f64, TrainError> {
-    let mut recipe = Recipe::logistic();
-    recipe.optimiser.batch_size = recipe.optimiser.batch_size.min(train.len().div_ceil(PROBE_MIN_UPDATES_PER_EPOCH)).max(1);
-    recipe.stopping = Stopping::Patience(Patience { max_epochs: PROBE_MAX_EPOCHS, ..Patience::default() });
-    recipe.seed = seed;
-    recipe.monitor_every = 0; // the probe's statistics are not written
+    let recipe = Recipe::probe(seed, train.len());
     let spec = recipe.model.classifier().expect("logistic regression is a classifier");
     let model = Mlp::<B>::new(&spec, train.inputs.dims()[1], classes, seed, &train.inputs.device());
     Ok(fit(&model, &recipe, train, valid, progress)?.valid_error)
