@@ -11,7 +11,7 @@ use burn::backend::{Autodiff, NdArray};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use tricks::core::{Model, Recipe, Stopping};
+use tricks::core::{CheckedRecipe, Model, Recipe, Stopping};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::{Mlp, one_hot};
 use tricks::train::{Checkpointing, DeviceSplit, RunDir, Silent, fit, fit_checkpointed};
@@ -27,7 +27,7 @@ fn synthetic<Bk: Backend>(rows: usize, salt: usize, device: &Bk::Device) -> Devi
 }
 
 /// Fashion-MNIST's training and validation splits, standardised as the recipe says, or stand-ins.
-fn data(recipe: &Recipe, device: &<B as Backend>::Device) -> (DeviceSplit<B>, DeviceSplit<NdArray>, &'static str) {
+fn data(recipe: &CheckedRecipe, device: &<B as Backend>::Device) -> (DeviceSplit<B>, DeviceSplit<NdArray>, &'static str) {
     match tricks::data::load(&DataSource::Idx(FASHION_MNIST.into())) {
         Ok(splits) => {
             let pre = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train).expect("standardise");
@@ -41,12 +41,13 @@ fn checkpoint_cost(c: &mut Criterion) {
     let device = Default::default();
     let mut recipe = Recipe::chapter_default();
     recipe.stopping = Stopping::Off { epochs: 1 };
+    let recipe = recipe.check().expect("a valid recipe");
     let Model::Mlp(spec) = recipe.model.clone() else { unreachable!("the default recipe is an MLP") };
     let (train, valid, name) = data(&recipe, &device);
     let model = Mlp::<B>::new(&spec, 784, 10, recipe.seed, &device);
     let root = tempfile::tempdir().expect("a temporary folder");
     let mut runs = 0;
-    let mut checkpointed = |recipe: &Recipe, train: &DeviceSplit<B>, valid: &DeviceSplit<NdArray>| {
+    let mut checkpointed = |recipe: &CheckedRecipe, train: &DeviceSplit<B>, valid: &DeviceSplit<NdArray>| {
         runs += 1;
         let dir = RunDir::create(&root.path().join(format!("run{runs}"))).expect("run directory");
         let c = Checkpointing { dir: &dir, stage: "train", live: true };

@@ -4,6 +4,7 @@
 //! `cargo run --release --example train_digits`
 
 use burn::backend::{Autodiff, NdArray};
+use serde_json::json;
 use tricks::core::Recipe;
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
@@ -13,8 +14,8 @@ type Backend = Autodiff<NdArray>;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let device = Default::default();
-    let mut recipe = Recipe::chapter_default();
-    recipe.optimiser.learning_rate = 0.02; // any field can be changed; check() runs inside fit()
+    // Any field can be changed by its path, as `--set` does; training takes only a checked recipe.
+    let recipe = Recipe::chapter_default().with("optimiser.learning_rate", json!(0.02))?.check()?;
 
     let splits = tricks::data::load(&DataSource::Digits)?;
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;

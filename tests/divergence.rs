@@ -36,7 +36,7 @@ fn run(recipe: &Recipe, messages: &mut Messages) -> Result<Fitted<Mlp<NdArray>>,
     let valid = DeviceSplit::classification(&prep.apply(&splits.valid), &device);
     let spec = recipe.model.classifier().unwrap();
     let model = Mlp::<B>::new(&spec, 64, 10, recipe.seed, &device);
-    fit(&model, recipe, &train, &valid, messages)
+    fit(&model, &recipe.check().unwrap(), &train, &valid, messages)
 }
 
 #[test]

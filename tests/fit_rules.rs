@@ -60,7 +60,7 @@ fn schedule_momentum_ramp_and_polyak_average_inside_fit_match_the_loop_written_o
     let epochs = 9;
     recipe.stopping = Stopping::Off { epochs };
     let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
-    let fitted = fit(&initial, &recipe, &train, &valid, &mut Silent).unwrap();
+    let fitted = fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     assert_eq!(fitted.updates, epochs as u64);
 
     // The same updates by hand: ε_t = ε0·τ/max(t, τ); β 0.5 for 4 epochs, then 0.1; θ̄ with the warmed-up
@@ -134,7 +134,7 @@ fn every_epoch_visits_every_example_once_in_a_new_order() {
     let spec = recipe.model.classifier().unwrap();
     let model = Recording { mlp: Mlp::<B>::new(&spec, 3, 2, 1, &device) };
     SEEN.lock().unwrap().clear();
-    fit(&model, &recipe, &train, &valid, &mut Silent).unwrap();
+    fit(&model, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     let seen: Vec<usize> = SEEN.lock().unwrap().iter().map(|v| *v as usize).collect();
     assert_eq!(seen.len(), 4 * n, "four epochs of {n} examples");
     let epochs: Vec<&[usize]> = seen.chunks(n).collect();
@@ -158,7 +158,7 @@ fn early_stopping_returns_the_best_model_it_validated() {
     recipe.optimiser.learning_rate = 0.5;
     recipe.stopping = Stopping::Patience(Patience { initial: 60, max_epochs: 200, ..Patience::default() });
     let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
-    let fitted = fit(&initial, &recipe, &train, &valid, &mut Silent).unwrap();
+    let fitted = fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     let best = fitted.curve.iter().map(|p| p.valid_error).fold(f64::INFINITY, f64::min);
     let last = fitted.curve.last().unwrap().valid_error;
     assert!(last > best, "the run must move past its best for this test to mean anything: {:?}", fitted.curve);
@@ -172,7 +172,7 @@ fn preprocessing_is_fitted_on_the_training_split_only() {
     let dir = root.path().join("run");
     let mut recipe = small_recipe();
     recipe.stopping = Stopping::Off { epochs: 1 };
-    let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
+    let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), command: String::new(), tsne_layer: None };
     run::<B>(&recipe, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let saved: FittedPreprocessing = read_json(&dir, files::PREPROCESSING).unwrap();
     let FittedPreprocessing::Standardise { mean, .. } = saved else { panic!("the default standardises") };

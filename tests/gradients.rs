@@ -81,7 +81,7 @@ fn the_default_recipe_with_penalties_passes_the_gradient_check_on_real_digits() 
     let mut recipe = Recipe::chapter_default();
     recipe.penalty.l1 = 1e-3;
     recipe.penalty.l2 = 1e-2;
-    let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 12).unwrap();
+    let check = check_recipe_gradients(&recipe.check().unwrap(), &DataSource::Digits, 8, 12).unwrap();
     assert_eq!(check.tensors.len(), 4);
     assert!(check.passed(GRADCHECK_THRESHOLD), "{:?}", check.tensors[0]);
 }
@@ -169,7 +169,7 @@ fn every_preset_passes_the_gradient_check_on_real_digits_rbms_and_stacks_include
     for preset in PRESETS {
         let mut recipe = (preset.build)();
         recipe.penalty.l2 = recipe.penalty.l2.max(1e-3);
-        let check = check_recipe_gradients(&recipe, &DataSource::Digits, 8, 6).unwrap();
+        let check = check_recipe_gradients(&recipe.check().unwrap(), &DataSource::Digits, 8, 6).unwrap();
         assert!(check.passed(GRADCHECK_THRESHOLD), "{}: worst {:?}", preset.name, check.tensors[0]);
         // Every tensor's loss gradient is non-zero (passed() requires it), hidden layers included.
         assert!(check.tensors.iter().all(|t| !t.zero_gradient), "{}: {:?}", preset.name, check.tensors);

@@ -49,7 +49,7 @@ fn recipe(spec: &MlpSpec, learning_rate: f64) -> Recipe {
 
 fn fitted_snapshot(model: &Mlp<B>, recipe: &Recipe) -> (Snapshot, Mlp<I>) {
     let (train, valid) = split();
-    let fitted = fit(model, recipe, &train, &valid, &mut Silent).unwrap();
+    let fitted = fit(model, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     assert_eq!(fitted.monitor.len(), 1);
     (fitted.monitor[0].clone(), fitted.model)
 }
@@ -192,9 +192,9 @@ fn monitoring_leaves_training_unchanged() {
     let mut r = recipe(&spec, 0.5);
     r.optimiser.batch_size = 2;
     r.stopping = Stopping::Off { epochs: 3 };
-    let on = fit(&model, &r, &train, &valid, &mut Silent).unwrap();
+    let on = fit(&model, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     r.monitor_every = 0;
-    let off = fit(&model, &r, &train, &valid, &mut Silent).unwrap();
+    let off = fit(&model, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     assert!(off.monitor.is_empty());
     assert_eq!(on.monitor.len(), 9, "every update of 3 epochs of 3 batches");
     assert_eq!(on.curve, off.curve);
@@ -209,14 +209,14 @@ fn auto_encoders_and_rbms_report_their_hidden_layer() {
     let mut r = recipe(&spec(3, Activation::Sigmoid), 0.1);
     r.model = Model::AutoEncoder(AutoEncoderSpec::denoising(3, 0.25));
     let ae = AutoEncoder::<B>::new(&AutoEncoderSpec::denoising(3, 0.25), INPUTS, 1, &device);
-    let snap = &fit(&ae, &r, &train, &valid, &mut Silent).unwrap().monitor[0];
+    let snap = &fit(&ae, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap().monitor[0];
     assert_eq!(find(snap, "encoder", Quantity::Activation).counts.iter().sum::<f64>(), (ROWS * 3) as f64);
     find(snap, "encoder.weight", Quantity::ParameterGradient);
     find(snap, "model.decoder_bias", Quantity::Parameter);
 
     r.model = Model::Rbm(RbmSpec::new(3));
     let rbm = Rbm::<B>::new(&RbmSpec::new(3), INPUTS, &[0.5; INPUTS], 1, &device);
-    let snap = &fit(&rbm, &r, &train, &valid, &mut Silent).unwrap().monitor[0];
+    let snap = &fit(&rbm, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap().monitor[0];
     let hidden = find(snap, "hidden", Quantity::Activation);
     assert!(hidden.min >= 0.0 && hidden.max <= 1.0, "{hidden:?}");
     find(snap, "hidden", Quantity::SaturatedFraction);
@@ -233,8 +233,8 @@ fn a_run_directory_gets_the_statistics_as_csv_and_pictures() {
     spec.hidden = vec![16];
     r.stopping = Stopping::Off { epochs: 1 };
     r.monitor_every = 5;
-    let options = RunOptions { out: out.clone(), backend: "ndarray".into(), data_spec: "digits".into(), command: "test".into(), tsne_layer: None };
-    let report = run::<B>(&r, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
+    let options = RunOptions { out: out.clone(), backend: "ndarray".into(), command: "test".into(), tsne_layer: None };
+    let report = run::<B>(&r.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let csv = std::fs::read_to_string(out.join(files::LAYER_STATS_CSV)).unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some(LAYER_STATS_HEADER));

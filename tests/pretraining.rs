@@ -14,8 +14,8 @@ type I = NdArray<f32>;
 type B = Autodiff<I>;
 
 fn train(recipe: &Recipe, dir: &std::path::Path) -> Report {
-    let options = RunOptions { out: dir.to_path_buf(), backend: "ndarray".into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
-    run::<B>(recipe, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap()
+    let options = RunOptions { out: dir.to_path_buf(), backend: "ndarray".into(), command: String::new(), tsne_layer: None };
+    run::<B>(&recipe.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap()
 }
 
 /// `preset` with two levels of `units` units, each pre-trained the preset's minimum number of updates (40
@@ -25,7 +25,7 @@ fn small_stack(preset: Recipe, units: usize) -> Recipe {
     for i in 0..2 {
         overrides.push(format!("model.layers.{i}.model.hidden={units}"));
     }
-    apply_overrides(&preset, &overrides).unwrap()
+    apply_overrides(&preset, &overrides).unwrap().into_inner()
 }
 
 fn assert_stack_run(report: &Report, dir: &std::path::Path, min_accuracy: f64) {

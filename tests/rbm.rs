@@ -361,7 +361,7 @@ fn ais_agrees_with_the_exact_log_likelihood_of_a_cd1_trained_rbm_on_binarised_di
     let train_split = DeviceSplit::<B>::classification(&train, &device);
     let valid_split = DeviceSplit::<I>::classification(&valid, &device);
     let initial = Rbm::<B>::new(&spec, 64, &means, recipe.seed, &device);
-    let fitted = fit(&initial, &recipe, &train_split, &valid_split, &mut Silent).unwrap();
+    let fitted = fit(&initial, &recipe.check().unwrap(), &train_split, &valid_split, &mut Silent).unwrap();
     let rbm = fitted.model;
     assert_eq!(fitted.restarts, 0);
     let initial = initial.valid();

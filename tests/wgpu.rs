@@ -5,7 +5,7 @@ use burn::backend::{Autodiff, NdArray, Wgpu};
 use burn::optim::GradientsParams;
 use burn::tensor::backend::AutodiffBackend;
 use burn::tensor::{Tensor, TensorData};
-use tricks::core::{Activation, Init, MlpSpec, Model, OutputLoss, Recipe, Stopping};
+use tricks::core::{Activation, CheckedRecipe, Init, MlpSpec, Model, OutputLoss, Recipe, Stopping};
 use tricks::data::DataSource;
 use tricks::models::{Mlp, one_hot};
 use tricks::train::{DeviceSplit, RunOptions, Silent, Statistic, fit, run};
@@ -55,14 +55,14 @@ fn wgpu_agrees_with_ndarray_on_forward_and_backward_passes() {
 
 /// A shortened digits recipe (Mesa's software Vulkan driver is slow): 256 rectifier units, ε0 = 0.05,
 /// 12 epochs without early stopping.
-fn short_recipe() -> Recipe {
+fn short_recipe() -> CheckedRecipe {
     let overrides = ["model.hidden=[256]", "optimiser.learning_rate=0.05", r#"stopping={"kind":"off","epochs":12}"#];
     tricks::core::apply_overrides(&Recipe::chapter_default(), &overrides.map(String::from)).unwrap()
 }
 
 fn digits_accuracy<B: AutodiffBackend>(backend: &str) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let options = RunOptions { out: dir.path().join("run"), backend: backend.into(), data_spec: "digits".into(), command: String::new(), tsne_layer: None };
+    let options = RunOptions { out: dir.path().join("run"), backend: backend.into(), command: String::new(), tsne_layer: None };
     run::<B>(&short_recipe(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap().test_accuracy.unwrap()
 }
 
@@ -88,7 +88,7 @@ fn monitored<B: AutodiffBackend>() -> Vec<Statistic> {
     let inputs = Tensor::<B, 2>::from_data(TensorData::new(x, [32, 64]), &device);
     let train = DeviceSplit { inputs, targets: one_hot(&labels, 10, &device), labels };
     let model = Mlp::<B>::new(&spec, 64, 10, 5, &device);
-    fit(&model, &recipe, &train, &train.inner(), &mut Silent).unwrap().monitor.remove(0).statistics
+    fit(&model, &recipe.check().unwrap(), &train, &train.inner(), &mut Silent).unwrap().monitor.remove(0).statistics
 }
 
 #[test]

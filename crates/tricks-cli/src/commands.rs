@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
-use tricks_core::{Recipe, apply_overrides};
-use tricks_data::{DataSource, Header, LabelColumn};
+use tricks_core::{CheckedRecipe, Recipe, apply_overrides};
+use tricks_data::{DataSource, Header};
 use tricks_run::{RunState, run_state};
 use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, TestScore, files, read_json};
 
@@ -15,16 +15,12 @@ use crate::bar::Bars;
 use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, RecipeArgs, TrainArgs};
 
 fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
-    let label = match label_column {
-        None => LabelColumn::Last,
-        Some(s) => s.parse::<usize>().map_or_else(|_| LabelColumn::Name(s.to_string()), LabelColumn::Index),
-    };
     let header = match header {
         HeaderArg::Detect => Header::Detect,
         HeaderArg::Yes => Header::Present,
         HeaderArg::No => Header::Absent,
     };
-    Ok(DataSource::parse(spec, label, header)?)
+    Ok(DataSource::from_flags(spec, label_column, header)?)
 }
 
 fn progress(quiet: bool) -> Box<dyn Progress> {
@@ -34,12 +30,12 @@ fn progress(quiet: bool) -> Box<dyn Progress> {
 /// The recipe `tricks train` uses when none is named.
 const DEFAULT_RECIPE: &str = "mlp";
 
-fn resolved(args: &RecipeArgs) -> Result<Recipe> {
+fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
     Ok(apply_overrides(&resolve(args.recipe.as_deref().unwrap_or(DEFAULT_RECIPE))?, &args.overrides)?)
 }
 
 struct TrainJob {
-    recipe: Recipe,
+    recipe: CheckedRecipe,
     data: DataSource,
     options: RunOptions,
     quiet: bool,
@@ -88,7 +84,6 @@ pub fn train(args: TrainArgs) -> Result<()> {
             let options = RunOptions {
                 out,
                 backend: String::new(),
-                data_spec: data.clone(),
                 command: std::env::args().collect::<Vec<_>>().join(" "),
                 tsne_layer: args.tsne_layer,
             };
@@ -129,7 +124,7 @@ fn resumable(run: &Path, recipe: &RecipeArgs) -> Result<DataSource> {
         }
     }
     let info: RunInfo = read_json(run, files::RUN)?;
-    data_source(&info.data_spec, None, HeaderArg::Detect)
+    Ok(info.source)
 }
 
 fn default_run_dir(recipe: &str, data: &str) -> PathBuf {
@@ -158,8 +153,10 @@ impl OnBackend for EvalJob {
 /// `tricks eval`.
 pub fn eval(args: EvalArgs) -> Result<()> {
     let info: RunInfo = read_json(&args.run, files::RUN)?;
-    let spec = args.data.unwrap_or(info.data_spec.clone());
-    let source = data_source(&spec, args.label_column.as_deref(), args.header)?;
+    let source = match &args.data {
+        Some(spec) => data_source(spec, args.label_column.as_deref(), args.header)?,
+        None => info.source, // exactly the data the run was trained on
+    };
     let score = dispatch(args.backend, EvalJob { run: args.run.clone(), data: source })?;
     let reported: Report = read_json(&args.run, files::REPORT).context("reading the run's report")?;
     let reported = reported.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
@@ -192,7 +189,7 @@ pub fn plot(runs: &[PathBuf], out: &std::path::Path) -> Result<()> {
 }
 
 struct OverfitJob {
-    recipe: Recipe,
+    recipe: CheckedRecipe,
     data: DataSource,
     examples: usize,
     epochs: usize,

@@ -67,7 +67,7 @@ fn the_same_seed_on_the_cpu_gives_bit_identical_models() {
 fn impossible_recipe_values_are_refused_before_training_with_field_value_and_range() {
     let dir = tempfile::tempdir().unwrap();
     for (set, words) in [
-        ("optimiser.learning_rate=-0.5", ["optimiser.learning_rate", "-0.5", "(0, ∞)"]),
+        ("optimiser.learning_rate=-0.5", ["optimiser.learning_rate", "-0.5", "(0, 10)"]),
         ("optimiser.batch_size=0", ["optimiser.batch_size", "0", "1 or more"]),
         (r#"preprocessing={"kind":"pca","variance_kept":1.5}"#, ["preprocessing.variance_kept", "1.5", "(0, 1]"]),
         ("optimiser.no_such_field=1", ["optimiser.no_such_field", "learning_rate", "fields here"]),

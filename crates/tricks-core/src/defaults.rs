@@ -89,6 +89,187 @@ pub fn penalty_scale(batch_len: usize, train_len: usize) -> f64 {
     batch_len as f64 / train_len as f64
 }
 
+/// An interval of allowed (or typical) values of a numeric recipe field. Bounds may be infinite; a bound
+/// is in the interval when its `*_inclusive` flag says so, and NaN is never in it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Range {
+    /// Lower bound (may be `f64::NEG_INFINITY`).
+    pub min: f64,
+    /// Upper bound (may be `f64::INFINITY`).
+    pub max: f64,
+    /// Whether `min` itself is allowed.
+    pub min_inclusive: bool,
+    /// Whether `max` itself is allowed (`(1, ∞]` lets ∞ switch a test off).
+    pub max_inclusive: bool,
+    /// Whether the values span orders of magnitude, so that a search samples them on a log scale.
+    pub log_scale: bool,
+}
+
+impl Range {
+    /// (min, max), linear scale.
+    pub const fn open(min: f64, max: f64) -> Range {
+        Range { min, max, min_inclusive: false, max_inclusive: false, log_scale: false }
+    }
+
+    /// [min, max], linear scale.
+    pub const fn closed(min: f64, max: f64) -> Range {
+        Range { min, max, min_inclusive: true, max_inclusive: true, log_scale: false }
+    }
+
+    /// (min, max], linear scale.
+    pub const fn left_open(min: f64, max: f64) -> Range {
+        Range { min, max, min_inclusive: false, max_inclusive: true, log_scale: false }
+    }
+
+    /// [min, max), linear scale.
+    pub const fn right_open(min: f64, max: f64) -> Range {
+        Range { min, max, min_inclusive: true, max_inclusive: false, log_scale: false }
+    }
+
+    /// [min, ∞): finite values from `min` on.
+    pub const fn at_least(min: f64) -> Range {
+        Range::right_open(min, f64::INFINITY)
+    }
+
+    /// (min, ∞): finite values above `min`.
+    pub const fn above(min: f64) -> Range {
+        Range::open(min, f64::INFINITY)
+    }
+
+    /// The same interval, sampled on a log scale.
+    pub const fn log(self) -> Range {
+        Range { log_scale: true, ..self }
+    }
+
+    /// Whether `v` lies in the interval (never for NaN).
+    pub fn contains(&self, v: f64) -> bool {
+        let above_min = v > self.min || (self.min_inclusive && v == self.min);
+        let below_max = v < self.max || (self.max_inclusive && v == self.max);
+        above_min && below_max
+    }
+}
+
+impl std::fmt::Display for Range {
+    /// Interval notation: `(0, 10)`, `[1, ∞)`, `(1, ∞]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bound = |v: f64| match v {
+            f64::INFINITY => "∞".to_string(),
+            f64::NEG_INFINITY => "−∞".to_string(),
+            v if v != 0.0 && !(1e-3..1e6).contains(&v.abs()) => format!("{v:e}"),
+            v => format!("{v}"),
+        };
+        let (open, close) = (if self.min_inclusive { '[' } else { '(' }, if self.max_inclusive { ']' } else { ')' });
+        write!(f, "{open}{}, {}{close}", bound(self.min), bound(self.max))
+    }
+}
+
+/// A numeric recipe field: where it lives, the values [`crate::Recipe::check`] accepts, the values the chapter
+/// calls typical (a search's prior), its default and the source of both.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NumericField {
+    /// Dotted path as `--set` and [`crate::Recipe::with`] take it; `*` stands for any list index. A stack
+    /// level's fields are the same paths under `model.layers.N.` (`model.layers.1.optimiser.learning_rate`).
+    pub path: &'static str,
+    /// The values `check()` accepts.
+    pub allowed: Range,
+    /// Where the chapter (or the named source) says values usually lie, when it says so.
+    pub typical: Option<Range>,
+    /// Whether the field holds whole numbers.
+    pub integer: bool,
+    /// The default value, when there is one (presets may differ).
+    pub default: Option<f64>,
+    /// Page of the chapter or other source of the range.
+    pub source: &'static str,
+}
+
+impl NumericField {
+    const fn new(path: &'static str, allowed: Range, default: Option<f64>, source: &'static str) -> Self {
+        NumericField { path, allowed, typical: None, integer: false, default, source }
+    }
+
+    const fn integer(self) -> Self {
+        NumericField { integer: true, ..self }
+    }
+
+    const fn typical(self, typical: Range) -> Self {
+        NumericField { typical: Some(typical), ..self }
+    }
+
+    /// The allowed values in words, as check errors print them: `(0, 10); typical [1e-6, 1] (p.8-9)`,
+    /// `1 or more (p.9)`.
+    pub fn allowed_words(&self) -> String {
+        let a = &self.allowed;
+        let allowed = if self.integer && a.min_inclusive && a.max == f64::INFINITY { format!("{} or more", a.min) } else { a.to_string() };
+        let typical = self.typical.map_or(String::new(), |t| format!("; typical {t}"));
+        format!("{allowed}{typical} ({})", self.source)
+    }
+}
+
+/// Every numeric field of a recipe with its allowed range, typical range and default, in one table:
+/// [`crate::Recipe::check`] refuses values outside `allowed`, and a search reads the table as its prior
+/// ([`numeric_fields`], [`range_of`]).
+pub const NUMERIC_FIELDS: &[NumericField] = &[
+    NumericField::new("optimiser.learning_rate", Range::open(0.0, 10.0).log(), Some(LEARNING_RATE), "p.8-9")
+        .typical(Range::open(1e-6, 1.0).log()),
+    NumericField::new("optimiser.batch_size", Range::at_least(1.0).log(), Some(BATCH_SIZE as f64), "p.9; typical: 1 to a few hundred, DLT's logistic 600")
+        .integer()
+        .typical(Range::closed(1.0, 1000.0).log()),
+    NumericField::new("optimiser.schedule.tau", Range::at_least(1.0).log(), None, "p.9").integer(),
+    NumericField::new("optimiser.momentum_beta", Range::left_open(0.0, 1.0), Some(MOMENTUM_BETA), "p.10; 1 = no momentum"),
+    NumericField::new("optimiser.momentum_ramp.beta", Range::left_open(0.0, 1.0), Some(RBM_MOMENTUM_BETA_LATER), "p.10, HG; 1 = no momentum"),
+    NumericField::new("optimiser.momentum_ramp.after_epochs", Range::at_least(0.0), Some(RBM_MOMENTUM_RAMP_EPOCHS as f64), "HG").integer(),
+    NumericField::new("optimiser.polyak.decay", Range::open(0.0, 1.0), Some(POLYAK_DECAY), "p.10"),
+    NumericField::new("optimiser.layer_learning_rates.*", Range::at_least(0.0), Some(1.0), "p.11"),
+    NumericField::new("optimiser.bias_learning_rate", Range::at_least(0.0), Some(1.0), "p.11"),
+    NumericField::new("penalty.l1", Range::at_least(0.0), Some(WEIGHT_DECAY), "p.12"),
+    NumericField::new("penalty.l2", Range::at_least(0.0), Some(WEIGHT_DECAY), "p.12"),
+    NumericField::new("stopping.initial", Range::at_least(1.0).log(), Some(INITIAL_PATIENCE as f64), "DLT, p.9-10").integer(),
+    NumericField::new("stopping.increase", Range::at_least(1.0), Some(PATIENCE_INCREASE), "DLT, p.9-10"),
+    NumericField::new("stopping.improvement_threshold", Range::left_open(0.0, 1.0), Some(IMPROVEMENT_THRESHOLD), "DLT, p.9-10"),
+    NumericField::new("stopping.max_epochs", Range::at_least(1.0), Some(MAX_EPOCHS as f64), "DLT").integer(),
+    NumericField::new("stopping.epochs", Range::at_least(1.0), None, "p.9").integer(),
+    NumericField::new("validate_every", Range::at_least(1.0), None, "p.9-10; at least the validation-set size").integer(),
+    NumericField::new("preprocessing.variance_kept", Range::left_open(0.0, 1.0), None, "p.15"),
+    NumericField::new("divergence.lr_divisor", Range::above(1.0), Some(DIVERGENCE_LR_DIVISOR), "p.5"),
+    NumericField::new("divergence.max_retries", Range::at_least(0.0), Some(DIVERGENCE_MAX_RETRIES as f64), "ours").integer(),
+    NumericField::new("divergence.explosion_factor", Range::left_open(1.0, f64::INFINITY), Some(DIVERGENCE_EXPLOSION_FACTOR), "ours"),
+    NumericField::new("seed", Range::closed(0.0, u64::MAX as f64), Some(SEED as f64), "ours").integer(),
+    NumericField::new("monitor_every", Range::at_least(0.0), Some(MONITOR_EVERY as f64), "p.22-23; 0 = off").integer(),
+    NumericField::new("model.hidden.*", Range::at_least(1.0).log(), Some(HIDDEN_LAYERS[0] as f64), "p.11").integer(),
+    NumericField::new("model.hidden", Range::at_least(1.0).log(), None, "p.11").integer(),
+    NumericField::new("model.cd_steps", Range::at_least(1.0), Some(1.0), "p.3, HG").integer(),
+    NumericField::new("model.init_std", Range::above(0.0).log(), Some(RBM_INIT_STD), "p.15")
+        .typical(Range::closed(0.01, 0.1).log()),
+    NumericField::new("model.corruption.fraction", Range::right_open(0.0, 1.0), Some(DAE_MASKING), "p.4")
+        .typical(Range::closed(0.2, 0.5)),
+    NumericField::new("model.corruption.std", Range::at_least(0.0), None, "p.4"),
+    NumericField::new("model.contractive", Range::at_least(0.0), Some(CONTRACTIVE_COST), "p.4, p.16"),
+    NumericField::new("model.sparsity.target", Range::open(0.0, 1.0), Some(SPARSITY_TARGET), "p.13-14"),
+    NumericField::new("model.sparsity.cost", Range::at_least(0.0), Some(SPARSITY_COST), "p.13-14"),
+    NumericField::new("model.layers.*.epochs", Range::at_least(1.0), None, "p.19").integer(),
+    NumericField::new("model.layers.*.min_updates", Range::at_least(0.0), Some(LEVEL_MIN_UPDATES as f64), "ours").integer(),
+];
+
+/// Every numeric field of a recipe, its allowed and typical ranges and its default ([`NUMERIC_FIELDS`]).
+pub fn numeric_fields() -> &'static [NumericField] {
+    NUMERIC_FIELDS
+}
+
+/// The table entry of the field at `path`, a concrete dotted path (`model.hidden.0`,
+/// `model.layers.1.optimiser.learning_rate`): list indices match `*`, and a stack level's fields are looked
+/// up as the recipe's own (`model.layers.1.optimiser.learning_rate` as `optimiser.learning_rate`).
+pub fn numeric_field(path: &str) -> Option<&'static NumericField> {
+    let pattern: Vec<&str> = path.split('.').map(|part| if part.parse::<usize>().is_ok() { "*" } else { part }).collect();
+    let pattern = pattern.join(".");
+    let find = |p: &str| NUMERIC_FIELDS.iter().find(|f| f.path == p);
+    find(&pattern).or_else(|| pattern.strip_prefix("model.layers.*.").and_then(find))
+}
+
+/// The allowed range of the field at `path` (see [`numeric_field`] for the spelling).
+pub fn range_of(path: &str) -> Option<Range> {
+    numeric_field(path).map(|f| f.allowed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +303,77 @@ mod tests {
         // Over one epoch of 3 full batches and one of 4, the scales add up to exactly one penalty.
         let epoch: f64 = [32, 32, 32, 4].iter().map(|&b| penalty_scale(b, 100)).sum();
         assert!((epoch - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn ranges_include_and_exclude_their_bounds_as_written() {
+        let r = Range::left_open(0.0, 1.0);
+        assert!(!r.contains(0.0) && r.contains(1e-9) && r.contains(1.0) && !r.contains(1.0 + 1e-9) && !r.contains(f64::NAN));
+        assert!(!Range::at_least(0.0).contains(f64::INFINITY) && Range::at_least(0.0).contains(0.0));
+        assert!(Range::left_open(1.0, f64::INFINITY).contains(f64::INFINITY));
+        assert_eq!(Range::open(0.0, 10.0).to_string(), "(0, 10)");
+        assert_eq!(Range::at_least(1.0).to_string(), "[1, ∞)");
+        assert_eq!(Range::left_open(1.0, f64::INFINITY).to_string(), "(1, ∞]");
+        assert_eq!(Range::closed(1e-5, 0.01).to_string(), "[1e-5, 0.01]");
+    }
+
+    #[test]
+    fn the_range_table_pins_each_fields_allowed_values() {
+        let allowed = |p: &str| range_of(p).unwrap_or_else(|| panic!("{p} has no range"));
+        assert_eq!(allowed("optimiser.learning_rate"), Range::open(0.0, 10.0).log());
+        assert_eq!(numeric_field("optimiser.learning_rate").unwrap().typical, Some(Range::open(1e-6, 1.0).log()));
+        assert_eq!(allowed("optimiser.batch_size"), Range::at_least(1.0).log());
+        assert_eq!(allowed("optimiser.schedule.tau"), Range::at_least(1.0).log());
+        assert_eq!(allowed("optimiser.momentum_beta"), Range::left_open(0.0, 1.0));
+        assert_eq!(allowed("optimiser.momentum_ramp.beta"), Range::left_open(0.0, 1.0));
+        assert_eq!(allowed("optimiser.polyak.decay"), Range::open(0.0, 1.0));
+        assert_eq!(allowed("optimiser.layer_learning_rates.3"), Range::at_least(0.0));
+        assert_eq!(allowed("optimiser.bias_learning_rate"), Range::at_least(0.0));
+        assert_eq!((allowed("penalty.l1"), allowed("penalty.l2")), (Range::at_least(0.0), Range::at_least(0.0)));
+        assert_eq!(allowed("stopping.initial"), Range::at_least(1.0).log());
+        assert_eq!(allowed("stopping.increase"), Range::at_least(1.0));
+        assert_eq!(allowed("stopping.improvement_threshold"), Range::left_open(0.0, 1.0));
+        assert_eq!((allowed("stopping.max_epochs"), allowed("stopping.epochs")), (Range::at_least(1.0), Range::at_least(1.0)));
+        assert_eq!(allowed("validate_every"), Range::at_least(1.0));
+        assert_eq!(allowed("preprocessing.variance_kept"), Range::left_open(0.0, 1.0));
+        assert_eq!(allowed("divergence.lr_divisor"), Range::above(1.0));
+        assert_eq!(allowed("divergence.explosion_factor"), Range::left_open(1.0, f64::INFINITY));
+        assert_eq!(allowed("model.hidden.0"), Range::at_least(1.0).log());
+        assert_eq!(allowed("model.hidden"), Range::at_least(1.0).log());
+        assert_eq!(allowed("model.cd_steps"), Range::at_least(1.0));
+        assert_eq!(allowed("model.init_std"), Range::above(0.0).log());
+        assert_eq!(allowed("model.corruption.fraction"), Range::right_open(0.0, 1.0));
+        assert_eq!(numeric_field("model.corruption.fraction").unwrap().typical, Some(Range::closed(0.2, 0.5)));
+        assert_eq!(allowed("model.sparsity.target"), Range::open(0.0, 1.0));
+        assert_eq!(allowed("model.layers.1.epochs"), Range::at_least(1.0));
+        // A level's own optimiser and model fields share the recipe's ranges.
+        assert_eq!(allowed("model.layers.1.optimiser.learning_rate"), allowed("optimiser.learning_rate"));
+        assert_eq!(allowed("model.layers.0.model.corruption.fraction"), allowed("model.corruption.fraction"));
+        assert_eq!(range_of("name"), None);
+        assert_eq!(range_of("optimiser.learnig_rate"), None);
+    }
+
+    #[test]
+    fn defaults_in_the_table_are_the_constants_and_lie_in_their_ranges() {
+        let default = |p: &str| numeric_field(p).unwrap().default;
+        assert_eq!(default("optimiser.learning_rate"), Some(LEARNING_RATE));
+        assert_eq!(default("optimiser.batch_size"), Some(BATCH_SIZE as f64));
+        assert_eq!(default("stopping.initial"), Some(INITIAL_PATIENCE as f64));
+        assert_eq!(default("model.corruption.fraction"), Some(DAE_MASKING));
+        for f in numeric_fields() {
+            if let Some(d) = f.default {
+                assert!(f.allowed.contains(d), "{}: default {d} outside {}", f.path, f.allowed);
+                assert!(f.typical.is_none_or(|t| t.contains(d)), "{}: default {d} outside the typical {:?}", f.path, f.typical);
+            }
+            assert!(f.typical.is_none_or(|t| f.allowed.contains(t.min) || !t.min_inclusive), "{}: typical outside allowed", f.path);
+        }
+        let paths: std::collections::HashSet<_> = numeric_fields().iter().map(|f| f.path).collect();
+        assert_eq!(paths.len(), numeric_fields().len(), "one entry per path");
+    }
+
+    #[test]
+    fn allowed_values_read_as_check_errors_print_them() {
+        assert_eq!(numeric_field("optimiser.batch_size").unwrap().allowed_words(), "1 or more; typical [1, 1000] (p.9; typical: 1 to a few hundred, DLT's logistic 600)");
+        assert_eq!(numeric_field("optimiser.learning_rate").unwrap().allowed_words(), "(0, 10); typical (1e-6, 1) (p.8-9)");
     }
 }

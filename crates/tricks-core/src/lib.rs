@@ -6,6 +6,7 @@
 //! Architectures", arXiv:1206.5533v2. DLT marks the Theano Deep Learning Tutorials the chapter cites;
 //! *ours* marks a choice made by this project where no source gives one.
 
+mod checked;
 pub mod defaults;
 mod error;
 mod overrides;
@@ -18,6 +19,7 @@ mod stopping;
 mod unsupervised;
 mod pretraining;
 
+pub use checked::CheckedRecipe;
 pub use error::RecipeError;
 pub use overrides::apply_overrides;
 pub use preprocessing::Preprocessing;

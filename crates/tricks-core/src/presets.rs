@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{Recipe, RecipeError};
+use crate::{CheckedRecipe, Recipe, RecipeError};
 
 /// A named recipe.
 pub struct Preset {
@@ -58,8 +58,8 @@ const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("monitor_every", "p.22-23 (frequency ours)"),
 ];
 
-/// The preset of that name, or the recipe in that JSON or TOML file (checked).
-pub fn resolve(name_or_file: &str) -> Result<Recipe, RecipeError> {
+/// The preset of that name, or the recipe in that JSON or TOML file, checked.
+pub fn resolve(name_or_file: &str) -> Result<CheckedRecipe, RecipeError> {
     let recipe = if let Some(p) = PRESETS.iter().find(|p| p.name == name_or_file) {
         (p.build)()
     } else if Path::new(name_or_file).is_file() {
@@ -70,8 +70,7 @@ pub fn resolve(name_or_file: &str) -> Result<Recipe, RecipeError> {
             presets: PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
         });
     };
-    recipe.check()?;
-    Ok(recipe)
+    recipe.check()
 }
 
 fn from_file(path: &Path) -> Result<Recipe, RecipeError> {
@@ -146,10 +145,10 @@ mod tests {
         let r = Recipe::dlt_mlp();
         let json = dir.join("r.json");
         std::fs::write(&json, serde_json::to_string(&r).unwrap()).unwrap();
-        assert_eq!(resolve(json.to_str().unwrap()).unwrap(), r);
+        assert_eq!(*resolve(json.to_str().unwrap()).unwrap(), r);
         let toml_path = dir.join("r.toml");
         std::fs::write(&toml_path, toml::to_string(&r).unwrap()).unwrap();
-        assert_eq!(resolve(toml_path.to_str().unwrap()).unwrap(), r);
+        assert_eq!(*resolve(toml_path.to_str().unwrap()).unwrap(), r);
         std::fs::write(&json, r#"{"name": "x"}"#).unwrap();
         let msg = resolve(json.to_str().unwrap()).unwrap_err().to_string();
         assert!(msg.contains("r.json"), "{msg}");

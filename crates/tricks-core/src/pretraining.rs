@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn level_recipe_takes_the_levels_settings_without_early_stopping() {
-        let r = Recipe::sda();
+        let r = Recipe::sda().check().unwrap();
         let level = r.level_recipe(1, 60_000).unwrap();
         assert_eq!(level.stopping, Stopping::Off { epochs: 5 });
         assert!(matches!(level.model, Model::AutoEncoder(_)));
@@ -178,10 +178,10 @@ mod tests {
 
     #[test]
     fn levels_train_more_epochs_on_small_data_to_make_their_minimum_updates() {
-        let r = Recipe::dbn();
+        let r = Recipe::dbn().check().unwrap();
         // The 1,199 digits at B 32: 38 updates an epoch, 40 epochs for 1,500 updates.
         assert_eq!(r.level_recipe(0, 1199).unwrap().stopping, Stopping::Off { epochs: 40 });
-        let Model::Stack(mut s) = r.model else { panic!() };
+        let Model::Stack(mut s) = r.into_inner().model else { panic!() };
         s.layers[0].min_updates = 0;
         assert_eq!(s.layers[0].epochs_for(1199), 5);
     }
@@ -197,5 +197,31 @@ mod tests {
         let Model::AutoEncoder(a) = &mut r.model else { panic!() };
         a.corruption = Corruption::Masking { fraction: 1.5 };
         assert!(r.check().unwrap_err().to_string().contains("model.corruption.fraction"));
+    }
+
+    #[test]
+    fn level_recipes_come_checked_from_a_checked_stack_and_errors_name_the_level() {
+        let r = Recipe::dbn().check().unwrap();
+        for i in 0..2 {
+            let level = r.level_recipe(i, 1199).unwrap();
+            assert!(matches!(level.model, Model::Rbm(_)) && level.monitor_every == 0);
+            assert_eq!(level.check().unwrap(), level);
+        }
+        assert!(Recipe::chapter_default().check().unwrap().level_recipe(0, 100).is_none());
+        // A level whose own recipe is impossible fails the stack's check, named by the level's path.
+        let bad = Recipe::dbn().with("model.layers.1.optimiser.momentum_ramp.beta", serde_json::json!(0.0)).unwrap();
+        let msg = bad.check().unwrap_err().to_string();
+        assert!(msg.contains("model.layers.1.optimiser.momentum_ramp.beta"), "{msg}");
+    }
+
+    #[test]
+    fn the_probe_is_the_logistic_recipe_with_a_batch_for_small_data() {
+        let probe = Recipe::probe(7, 1199);
+        assert_eq!(probe.optimiser.batch_size, 24); // ⌈1199/50⌉: at least 50 updates an epoch
+        assert_eq!(Recipe::probe(7, 60_000).optimiser.batch_size, 600);
+        assert_eq!(Recipe::probe(7, 1).optimiser.batch_size, 1);
+        assert_eq!(probe.stopping.max_epochs(), crate::defaults::PROBE_MAX_EPOCHS);
+        assert_eq!((probe.seed, probe.monitor_every, probe.optimiser.learning_rate), (7, 0, 0.13));
+        probe.check().unwrap();
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AutoEncoderSpec, EarlyStopping, LrSchedule, Patience, Preprocessing, RbmSpec, RecipeError, StackSpec, Stopping, defaults};
+use crate::{AutoEncoderSpec, CheckedRecipe, EarlyStopping, LrSchedule, Patience, Preprocessing, RbmSpec, RecipeError, StackSpec, Stopping, defaults};
 
 /// A complete training recipe. Presets live in [`crate::presets`]; the runner's flags override fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -277,87 +277,64 @@ impl Recipe {
         r
     }
 
-    /// Refuse impossible values before any training, naming the field, the value and the allowed range.
-    pub fn check(&self) -> Result<(), RecipeError> {
+    /// Refuse impossible values before any training, naming the field (as `--set` spells it), the value and
+    /// the allowed range ([`defaults::NUMERIC_FIELDS`]); the recipe that passes is what training takes.
+    pub fn check(&self) -> Result<CheckedRecipe, RecipeError> {
+        self.check_fields()?;
+        Ok(CheckedRecipe::trusted(self.clone()))
+    }
+
+    pub(crate) fn check_fields(&self) -> Result<(), RecipeError> {
         let o = &self.optimiser;
-        positive_finite("optimiser.learning_rate", o.learning_rate)?;
-        if o.learning_rate >= 10.0 {
-            return Err(RecipeError::range("optimiser.learning_rate", o.learning_rate, "(0, 10); typical (1e-6, 1) (p.8)"));
+        in_range("optimiser.learning_rate", o.learning_rate)?;
+        in_range("optimiser.batch_size", o.batch_size as f64)?;
+        if let LrSchedule::InverseTime { tau } = o.schedule {
+            in_range("optimiser.schedule.tau", tau as f64)?;
         }
-        if o.batch_size == 0 {
-            return Err(RecipeError::range("optimiser.batch_size", 0, "1 or more (p.9)"));
+        in_range("optimiser.momentum_beta", o.momentum_beta)?;
+        if let Some(r) = &o.momentum_ramp {
+            in_range("optimiser.momentum_ramp.beta", r.beta)?;
+            in_range("optimiser.momentum_ramp.after_epochs", r.after_epochs as f64)?;
         }
-        if let LrSchedule::InverseTime { tau: 0 } = o.schedule {
-            return Err(RecipeError::range("optimiser.schedule.tau", 0, "1 or more updates (p.9)"));
-        }
-        if !(o.momentum_beta > 0.0 && o.momentum_beta <= 1.0) {
-            return Err(RecipeError::range("optimiser.momentum_beta", o.momentum_beta, "(0, 1]; 1 = no momentum (p.10)"));
-        }
-        if let Some(r) = &o.momentum_ramp
-            && !(r.beta > 0.0 && r.beta <= 1.0)
-        {
-            return Err(RecipeError::range("optimiser.momentum_ramp.beta", r.beta, "(0, 1]; 1 = no momentum (p.10)"));
-        }
-        if let Some(p) = &o.polyak
-            && !(p.decay > 0.0 && p.decay < 1.0)
-        {
-            return Err(RecipeError::range("optimiser.polyak.decay", p.decay, "(0, 1)"));
+        if let Some(p) = &o.polyak {
+            in_range("optimiser.polyak.decay", p.decay)?;
         }
         for (i, &m) in o.layer_learning_rates.iter().enumerate() {
-            if !(m.is_finite() && m >= 0.0) {
-                return Err(RecipeError::range(&format!("optimiser.layer_learning_rates[{i}]"), m, "[0, ∞)"));
-            }
+            in_range(&format!("optimiser.layer_learning_rates.{i}"), m)?;
         }
-        if !(o.bias_learning_rate.is_finite() && o.bias_learning_rate >= 0.0) {
-            return Err(RecipeError::range("optimiser.bias_learning_rate", o.bias_learning_rate, "[0, ∞)"));
-        }
-        for (field, v) in [("penalty.l1", self.penalty.l1), ("penalty.l2", self.penalty.l2)] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(RecipeError::range(field, v, "[0, ∞) (p.12)"));
-            }
-        }
+        in_range("optimiser.bias_learning_rate", o.bias_learning_rate)?;
+        in_range("penalty.l1", self.penalty.l1)?;
+        in_range("penalty.l2", self.penalty.l2)?;
         match &self.stopping {
             Stopping::Patience(p) => {
-                if p.initial == 0 {
-                    return Err(RecipeError::range("stopping.initial", 0, "1 or more updates"));
-                }
-                if !(p.increase >= 1.0 && p.increase.is_finite()) {
-                    return Err(RecipeError::range("stopping.increase", p.increase, "[1, ∞)"));
-                }
-                if !(p.improvement_threshold > 0.0 && p.improvement_threshold <= 1.0) {
-                    return Err(RecipeError::range("stopping.improvement_threshold", p.improvement_threshold, "(0, 1]"));
-                }
-                if p.max_epochs == 0 {
-                    return Err(RecipeError::range("stopping.max_epochs", 0, "1 or more"));
-                }
+                in_range("stopping.initial", p.initial as f64)?;
+                in_range("stopping.increase", p.increase)?;
+                in_range("stopping.improvement_threshold", p.improvement_threshold)?;
+                in_range("stopping.max_epochs", p.max_epochs as f64)?;
             }
-            Stopping::Off { epochs: 0 } => return Err(RecipeError::range("stopping.epochs", 0, "1 or more")),
-            Stopping::Off { .. } => {}
+            Stopping::Off { epochs } => in_range("stopping.epochs", *epochs as f64)?,
         }
-        if self.validate_every == Some(0) {
-            return Err(RecipeError::range("validate_every", 0, "at least the validation-set size (p.9)"));
+        if let Some(n) = self.validate_every {
+            in_range("validate_every", n as f64)?;
         }
-        if let Preprocessing::Pca { variance_kept } = self.preprocessing
-            && !(variance_kept > 0.0 && variance_kept <= 1.0)
-        {
-            return Err(RecipeError::range("preprocessing.variance_kept", variance_kept, "(0, 1]"));
+        if let Preprocessing::Pca { variance_kept } = self.preprocessing {
+            in_range("preprocessing.variance_kept", variance_kept)?;
         }
         let d = &self.divergence;
-        if !(d.lr_divisor > 1.0 && d.lr_divisor.is_finite()) {
-            return Err(RecipeError::range("divergence.lr_divisor", d.lr_divisor, "(1, ∞); the chapter uses 3 (p.5)"));
-        }
-        if d.explosion_factor.is_nan() || d.explosion_factor <= 1.0 {
-            return Err(RecipeError::range("divergence.explosion_factor", d.explosion_factor, "(1, ∞]"));
-        }
+        in_range("divergence.lr_divisor", d.lr_divisor)?;
+        in_range("divergence.max_retries", d.max_retries as f64)?;
+        in_range("divergence.explosion_factor", d.explosion_factor)?;
+        in_range("seed", self.seed as f64)?;
+        in_range("monitor_every", self.monitor_every as f64)?;
         match &self.model {
             Model::Mlp(spec) => {
-                if let Some(i) = spec.hidden.iter().position(|&h| h == 0) {
-                    return Err(RecipeError::range(&format!("model.hidden[{i}]"), 0, "1 or more units"));
+                for (i, &h) in spec.hidden.iter().enumerate() {
+                    in_range(&format!("model.hidden.{i}"), h as f64)?;
                 }
             }
             Model::Rbm(spec) => spec.check("model")?,
             Model::AutoEncoder(spec) => spec.check("model")?,
-            Model::Stack(spec) => spec.check()?,
+            Model::Stack(spec) => self.check_levels(spec)?,
         }
         Ok(())
     }
@@ -381,8 +358,14 @@ impl Recipe {
     }
 }
 
-fn positive_finite(field: &str, v: f64) -> Result<(), RecipeError> {
-    if v.is_finite() && v > 0.0 { Ok(()) } else { Err(RecipeError::range(field, v, "(0, ∞)")) }
+/// `value`, the field at `path`, lies in the field's allowed range ([`defaults::NUMERIC_FIELDS`]).
+pub(crate) fn in_range(path: &str, value: f64) -> Result<(), RecipeError> {
+    let field = defaults::numeric_field(path).unwrap_or_else(|| panic!("`{path}` has no entry in defaults::NUMERIC_FIELDS"));
+    if field.allowed.contains(value) {
+        Ok(())
+    } else {
+        Err(RecipeError::OutOfRange { field: path.to_string(), value: value.to_string(), allowed: field.allowed_words() })
+    }
 }
 
 #[cfg(test)]
@@ -425,7 +408,7 @@ mod tests {
         let mut r = Recipe::chapter_default();
         r.optimiser.learning_rate = -0.1;
         let msg = r.check().unwrap_err().to_string();
-        assert!(msg.contains("optimiser.learning_rate") && msg.contains("-0.1") && msg.contains("(0, ∞)"), "{msg}");
+        assert!(msg.contains("optimiser.learning_rate") && msg.contains("-0.1") && msg.contains("(0, 10)"), "{msg}");
 
         let mut r = Recipe::chapter_default();
         r.optimiser.batch_size = 0;

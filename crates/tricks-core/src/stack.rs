@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Activation, Model, Optimiser, OutputLoss, Penalty, Recipe, RecipeError, Stopping, preprocessing::Preprocessing};
+use crate::recipe::in_range;
+use crate::{
+    Activation, CheckedRecipe, Model, Optimiser, OutputLoss, Patience, Penalty, Recipe, RecipeError, Stopping, defaults, preprocessing::Preprocessing,
+};
 
 /// A stack of RBMs (a deep belief net) or auto-encoders (a stacked denoising auto-encoder), fine-tuned
 /// with the recipe's own optimiser and stopping rule.
@@ -37,7 +40,7 @@ pub struct StackLayer {
 impl StackLayer {
     /// Pre-training epochs on `examples` training examples: `epochs`, or more to make `min_updates` updates.
     pub fn epochs_for(&self, examples: usize) -> usize {
-        let updates_per_epoch = examples.div_ceil(self.optimiser.batch_size).max(1) as u64;
+        let updates_per_epoch = examples.div_ceil(self.optimiser.batch_size.max(1)).max(1) as u64;
         self.epochs.max(self.min_updates.div_ceil(updates_per_epoch) as usize)
     }
 
@@ -70,44 +73,39 @@ impl StackSpec {
     pub fn activation(&self) -> Activation {
         self.layers.first().map_or(Activation::Sigmoid, StackLayer::activation)
     }
-
-    pub(crate) fn check(&self) -> Result<(), RecipeError> {
-        if self.layers.is_empty() {
-            return Err(RecipeError::range("model.layers", "[]", "one or more levels"));
-        }
-        for (i, layer) in self.layers.iter().enumerate() {
-            let at = format!("model.layers.{i}");
-            match &layer.model {
-                Model::Rbm(r) => r.check(&format!("{at}.model"))?,
-                Model::AutoEncoder(a) => a.check(&format!("{at}.model"))?,
-                other => return Err(RecipeError::range(&format!("{at}.model.kind"), kind(other), "rbm or auto-encoder")),
-            }
-            if layer.epochs == 0 {
-                return Err(RecipeError::range(&format!("{at}.epochs"), 0, "1 or more"));
-            }
-            if layer.activation() != self.activation() {
-                return Err(RecipeError::range(
-                    &format!("{at}.model.activation"),
-                    format!("{:?}", layer.activation()),
-                    &format!("{:?}, as level 0: the fine-tuned network has one hidden non-linearity", self.activation()),
-                ));
-            }
-            let mut layer_recipe = Recipe::chapter_default();
-            layer_recipe.optimiser = layer.optimiser.clone();
-            layer_recipe.penalty = layer.penalty.clone();
-            layer_recipe.check().map_err(|e| prefixed(e, &at))?;
-        }
-        Ok(())
-    }
 }
 
 impl Recipe {
-    /// The recipe that pre-trains level `i` of this stack recipe on `examples` training examples: the level's
-    /// model, optimiser, penalty and epochs (no early stopping, no monitoring), on the representation below,
-    /// which is already preprocessed.
-    pub fn level_recipe(&self, i: usize, examples: usize) -> Option<Recipe> {
-        let Model::Stack(stack) = &self.model else { return None };
-        let layer = stack.layers.get(i)?;
+    /// Check the levels of this stack recipe: their kind, epochs and non-linearity, and the recipe each
+    /// level pre-trains with ([`CheckedRecipe::level_recipe`]), so that a checked stack's levels are checked.
+    /// Errors name the level's field as `--set` spells it (`model.layers.1.optimiser.learning_rate`).
+    pub(crate) fn check_levels(&self, stack: &StackSpec) -> Result<(), RecipeError> {
+        if stack.layers.is_empty() {
+            return Err(RecipeError::range("model.layers", "[]", "one or more levels"));
+        }
+        for (i, layer) in stack.layers.iter().enumerate() {
+            let at = format!("model.layers.{i}");
+            if !matches!(layer.model, Model::Rbm(_) | Model::AutoEncoder(_)) {
+                return Err(RecipeError::range(&format!("{at}.model.kind"), kind(&layer.model), "rbm or auto-encoder"));
+            }
+            in_range(&format!("{at}.epochs"), layer.epochs as f64)?;
+            in_range(&format!("{at}.min_updates"), layer.min_updates as f64)?;
+            if layer.activation() != stack.activation() {
+                return Err(RecipeError::range(
+                    &format!("{at}.model.activation"),
+                    format!("{:?}", layer.activation()),
+                    &format!("{:?}, as level 0: the fine-tuned network has one hidden non-linearity", stack.activation()),
+                ));
+            }
+            let level = self.level(stack, i, 1);
+            level.check_fields().map_err(|e| prefixed(e, &at))?;
+        }
+        Ok(())
+    }
+
+    /// The recipe that pre-trains level `i` of `stack` (this recipe's model) on `examples` training examples.
+    fn level(&self, stack: &StackSpec, i: usize, examples: usize) -> Recipe {
+        let layer = &stack.layers[i];
         let mut r = self.clone();
         r.name = format!("{} level {}", self.name, i + 1);
         r.model = layer.model.clone();
@@ -118,7 +116,31 @@ impl Recipe {
         r.preprocessing = if i == 0 { self.preprocessing.clone() } else { Preprocessing::None };
         r.seed = self.seed.wrapping_add(i as u64 + 1);
         r.monitor_every = 0; // only the fine-tuning run's statistics are written
-        Some(r)
+        r
+    }
+
+    /// The linear probe of a stack level trained on `train_len` examples (the chapter's Algorithm 1 scores a
+    /// level by a classifier on its code, p.19): the `logistic` recipe with seed `seed`, stopped by patience
+    /// after at most [`defaults::PROBE_MAX_EPOCHS`] epochs, its batch shrunk so that an epoch makes at least
+    /// [`defaults::PROBE_MIN_UPDATES_PER_EPOCH`] updates, without monitoring.
+    pub fn probe(seed: u64, train_len: usize) -> CheckedRecipe {
+        let mut recipe = Recipe::logistic();
+        recipe.optimiser.batch_size = recipe.optimiser.batch_size.min(train_len.div_ceil(defaults::PROBE_MIN_UPDATES_PER_EPOCH)).max(1);
+        recipe.stopping = Stopping::Patience(Patience { max_epochs: defaults::PROBE_MAX_EPOCHS, ..Patience::default() });
+        recipe.seed = seed;
+        recipe.monitor_every = 0; // the probe's statistics are not written
+        CheckedRecipe::trusted(recipe)
+    }
+}
+
+impl CheckedRecipe {
+    /// The checked recipe that pre-trains level `i` of this stack recipe on `examples` training examples: the
+    /// level's model, optimiser, penalty and epochs (no early stopping, no monitoring), on the representation
+    /// below, which is already preprocessed. `None` when this is not a stack or has no level `i`. The stack's
+    /// check checked every level, so this one needs none.
+    pub fn level_recipe(&self, i: usize, examples: usize) -> Option<CheckedRecipe> {
+        let Model::Stack(stack) = &self.model else { return None };
+        (i < stack.layers.len()).then(|| CheckedRecipe::trusted(self.level(stack, i, examples)))
     }
 }
 

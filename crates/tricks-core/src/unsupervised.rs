@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::recipe::in_range;
 use crate::{Activation, RecipeError, defaults};
 
 /// A restricted Boltzmann machine trained by contrastive divergence (p.3, p.15; HG).
@@ -102,15 +103,9 @@ impl RbmSpec {
     }
 
     pub(crate) fn check(&self, at: &str) -> Result<(), RecipeError> {
-        if self.hidden == 0 {
-            return Err(RecipeError::range(&format!("{at}.hidden"), 0, "1 or more units"));
-        }
-        if self.cd_steps == 0 {
-            return Err(RecipeError::range(&format!("{at}.cd_steps"), 0, "1 or more Gibbs steps"));
-        }
-        if !(self.init_std.is_finite() && self.init_std > 0.0) {
-            return Err(RecipeError::range(&format!("{at}.init_std"), self.init_std, "(0, ∞); the chapter uses 0.1 or 0.01 (p.15)"));
-        }
+        in_range(&format!("{at}.hidden"), self.hidden as f64)?;
+        in_range(&format!("{at}.cd_steps"), self.cd_steps as f64)?;
+        in_range(&format!("{at}.init_std"), self.init_std)?;
         check_sparsity(self.sparsity, at)
     }
 }
@@ -131,21 +126,13 @@ impl AutoEncoderSpec {
     }
 
     pub(crate) fn check(&self, at: &str) -> Result<(), RecipeError> {
-        if self.hidden == 0 {
-            return Err(RecipeError::range(&format!("{at}.hidden"), 0, "1 or more units"));
-        }
+        in_range(&format!("{at}.hidden"), self.hidden as f64)?;
         match self.corruption {
-            Corruption::Masking { fraction } | Corruption::SaltAndPepper { fraction } if !(0.0..1.0).contains(&fraction) => {
-                return Err(RecipeError::range(&format!("{at}.corruption.fraction"), fraction, "[0, 1); the chapter uses 0.2-0.5 (p.4)"));
-            }
-            Corruption::Gaussian { std } if !(std.is_finite() && std >= 0.0) => {
-                return Err(RecipeError::range(&format!("{at}.corruption.std"), std, "[0, ∞)"));
-            }
-            _ => {}
+            Corruption::Masking { fraction } | Corruption::SaltAndPepper { fraction } => in_range(&format!("{at}.corruption.fraction"), fraction)?,
+            Corruption::Gaussian { std } => in_range(&format!("{at}.corruption.std"), std)?,
+            Corruption::None => {}
         }
-        if !(self.contractive.is_finite() && self.contractive >= 0.0) {
-            return Err(RecipeError::range(&format!("{at}.contractive"), self.contractive, "[0, ∞)"));
-        }
+        in_range(&format!("{at}.contractive"), self.contractive)?;
         if self.sparsity.is_some() && self.activation != Activation::Sigmoid {
             return Err(RecipeError::range(&format!("{at}.activation"), format!("{:?}", self.activation), "sigmoid when a KL sparsity target is set (mean activations must be in (0, 1))"));
         }
@@ -155,12 +142,8 @@ impl AutoEncoderSpec {
 
 fn check_sparsity(sparsity: Option<Sparsity>, at: &str) -> Result<(), RecipeError> {
     if let Some(s) = sparsity {
-        if !(s.target > 0.0 && s.target < 1.0) {
-            return Err(RecipeError::range(&format!("{at}.sparsity.target"), s.target, "(0, 1); the chapter's example is 0.05 (p.13-14)"));
-        }
-        if !(s.cost.is_finite() && s.cost >= 0.0) {
-            return Err(RecipeError::range(&format!("{at}.sparsity.cost"), s.cost, "[0, ∞)"));
-        }
+        in_range(&format!("{at}.sparsity.target"), s.target)?;
+        in_range(&format!("{at}.sparsity.cost"), s.cost)?;
     }
     Ok(())
 }

@@ -2,14 +2,19 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use crate::split;
 use crate::{DataDescription, DataError, Splits};
 
 /// Folder where Debian's `dataset-fashion-mnist` package installs the four IDX files.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
 
-/// A source of labelled examples.
-#[derive(Debug, Clone, PartialEq)]
+/// A source of labelled examples, with every option needed to load it again: a run directory records it
+/// (as JSON: `"digits"`, `{"idx": "/data/mnist"}`, `{"csv": {"path": "x.csv", "label": {"name": "y"},
+/// "header": "present"}}`) so that the run's data can be reloaded exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DataSource {
     /// The embedded UCI digits (the default).
     Digits,
@@ -26,8 +31,9 @@ pub enum DataSource {
     },
 }
 
-/// Which CSV column holds the label.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Which CSV column holds the label (as JSON: `"last"`, `{"index": 0}`, `{"name": "y"}`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum LabelColumn {
     /// The last column.
     #[default]
@@ -38,8 +44,9 @@ pub enum LabelColumn {
     Name(String),
 }
 
-/// Whether a CSV file's first row is a header.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Whether a CSV file's first row is a header (as JSON: `"detect"`, `"present"`, `"absent"`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Header {
     /// A header if any of its feature fields is not a number.
     #[default]
@@ -48,6 +55,17 @@ pub enum Header {
     Present,
     /// Never a header.
     Absent,
+}
+
+impl LabelColumn {
+    /// Read the `--label-column` flag: none → [`Last`](Self::Last); a whole number → [`Index`](Self::Index)
+    /// (0-based); anything else → [`Name`](Self::Name) of a header column.
+    pub fn from_flag(flag: Option<&str>) -> LabelColumn {
+        match flag.map(str::trim) {
+            None => LabelColumn::Last,
+            Some(s) => s.parse::<usize>().map_or_else(|_| LabelColumn::Name(s.to_string()), LabelColumn::Index),
+        }
+    }
 }
 
 /// What a user can give, for "not found" errors.
@@ -85,6 +103,24 @@ impl DataSource {
             Err(DataError::Unsupported { path })
         }
     }
+}
+
+impl DataSource {
+    /// The source named by the command line's `--data`, `--label-column` and `--header` flags: `data` as
+    /// [`DataSource::parse`] reads it, the label column as [`LabelColumn::from_flag`] reads it, and a file or
+    /// folder path made absolute, so that a run directory's record of it loads from any working directory.
+    pub fn from_flags(data: &str, label_column: Option<&str>, header: Header) -> Result<DataSource, DataError> {
+        Ok(match DataSource::parse(data, LabelColumn::from_flag(label_column), header)? {
+            DataSource::Idx(dir) => DataSource::Idx(absolute(dir)),
+            DataSource::Csv { path, label, header } => DataSource::Csv { path: absolute(path), label, header },
+            DataSource::Digits => DataSource::Digits,
+        })
+    }
+}
+
+/// `path` made absolute against the working directory (unchanged if that fails).
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
 }
 
 /// Load and split a source (see [`split`](crate::split_sizes) for the rules).

@@ -129,7 +129,7 @@ pub(crate) fn results(out: &mut String, report: &Value) {
 /// `run.json`: the data description first and highlighted, then everything else.
 pub(crate) fn run(out: &mut String, run: &Value) {
     let is_data =
-        |k: &str| k == "data" || k.starts_with("data.") || k == "data_spec" || k == "input_dim";
+        |k: &str| k == "data" || k.starts_with("data.") || k == "source" || k.starts_with("source.") || k == "input_dim";
     let (mut rows, rest): (Vec<_>, Vec<_>) =
         flatten("", run).into_iter().partition(|(k, _)| is_data(k));
     rows.extend(rest);

@@ -1,7 +1,7 @@
 //! `run.json`: how a run was started, enough to load the same data again and to reproduce it.
 
 use serde::{Deserialize, Serialize};
-use tricks_data::DataDescription;
+use tricks_data::{DataDescription, DataSource};
 
 /// Burn's version, recorded in every run directory (keep in step with the workspace Cargo.toml).
 pub const BURN_VERSION: &str = "0.21";
@@ -21,8 +21,9 @@ pub struct RunInfo {
     pub tricks_version: String,
     /// Burn version.
     pub burn_version: String,
-    /// The data as given (`digits`, a folder, a CSV file).
-    pub data_spec: String,
+    /// The data source with every option (a CSV's label column and header), so that `tricks eval` and
+    /// `tricks train --resume` load exactly the data the run was trained on.
+    pub source: DataSource,
     /// The command line, when run from the binary.
     pub command: String,
 }

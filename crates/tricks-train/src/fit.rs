@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use tricks_core::{EarlyStopping, Recipe, Stopping, penalty_scale};
+use tricks_core::{CheckedRecipe, EarlyStopping, Recipe, Stopping, penalty_scale};
 use tricks_run::{CurvePoint, RunDir, checkpoint, curve_row, curves_header, fault, files};
 
 use crate::snapshot_codec::{bytes_data, data_bytes, load_module, module_as_state, module_bytes, state_as_module};
@@ -69,7 +69,7 @@ pub struct Checkpointing<'a> {
 /// by the recipe's divisor (p.5), at most `divergence.max_retries` times.
 pub fn fit<B: AutodiffBackend, M: Trainable<B>>(
     initial: &M,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     progress: &mut dyn Progress,
@@ -81,7 +81,7 @@ pub fn fit<B: AutodiffBackend, M: Trainable<B>>(
 /// there is one (a resumed run). A finished stage's checkpoint returns its result without training.
 pub fn fit_checkpointed<B: AutodiffBackend, M: Trainable<B>>(
     initial: &M,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     checkpointing: Checkpointing<'_>,
@@ -92,13 +92,12 @@ pub fn fit_checkpointed<B: AutodiffBackend, M: Trainable<B>>(
 
 fn train_stage<B: AutodiffBackend, M: Trainable<B>>(
     initial: &M,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     checkpointing: Option<Checkpointing<'_>>,
     progress: &mut dyn Progress,
 ) -> Result<Fitted<M::InnerModule>, TrainError> {
-    recipe.check()?;
     recipe.check_validation_interval(valid.len())?;
     if train.is_empty() {
         return Err(TrainError::EmptyTrainingSet);

@@ -2,7 +2,7 @@
 //! subset to about zero; if it cannot, something is wrong with the model, the gradient or the settings.
 
 use burn::tensor::backend::AutodiffBackend;
-use tricks_core::{Recipe, Stopping};
+use tricks_core::{CheckedRecipe, Recipe, Stopping};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::Mlp;
 
@@ -30,7 +30,7 @@ pub struct OverfitReport {
 /// Train `recipe`'s model on the first `examples` training examples of `data` for `epochs` epochs, without
 /// early stopping, and report the training error it reaches on them.
 pub fn overfit<B: AutodiffBackend>(
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     data: &DataSource,
     examples: usize,
     epochs: usize,
@@ -42,9 +42,10 @@ pub fn overfit<B: AutodiffBackend>(
     let subset = splits.train.subset(&rows);
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &subset)?;
     let subset = preprocessing.apply(&subset);
-    let mut recipe = recipe.clone();
-    recipe.stopping = Stopping::Off { epochs };
-    recipe.validate_every = None;
+    let recipe = recipe.edited(|r| {
+        r.stopping = Stopping::Off { epochs };
+        r.validate_every = None;
+    })?;
     let spec = classifier_of(&recipe, "the over-fitting check")?;
     let model = Mlp::<B>::new(&spec, subset.dim, subset.classes, recipe.seed, device);
     let train = DeviceSplit::<B>::classification(&subset, device);
@@ -90,13 +91,12 @@ mod tests {
     #[test]
     fn the_default_recipe_fits_100_digits_and_a_frozen_learning_rate_does_not() {
         let device = Default::default();
-        let recipe = Recipe::chapter_default();
+        let recipe = Recipe::chapter_default().check().unwrap();
         let ok = overfit::<B>(&recipe, &DataSource::Digits, 100, 300, &device, &mut Silent).unwrap();
         assert!(ok.passed && ok.train_error <= OVERFIT_PASS_ERROR, "{ok:?}");
         assert_eq!(ok.examples, 100);
 
-        let mut frozen = recipe;
-        frozen.optimiser.learning_rate = 1e-7;
+        let frozen = recipe.edited(|r| r.optimiser.learning_rate = 1e-7).unwrap();
         let bad = overfit::<B>(&frozen, &DataSource::Digits, 100, 20, &device, &mut Silent).unwrap();
         assert!(!bad.passed);
         assert!(bad.suspects[0].contains("learning_rate"), "{:?}", bad.suspects);

@@ -9,7 +9,7 @@ use burn::backend::{Autodiff, NdArray};
 use burn::module::{ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{ElementConversion, Tensor, backend::AutodiffBackend};
-use tricks_core::{Model, Penalty, Recipe, penalty_scale};
+use tricks_core::{CheckedRecipe, Model, Penalty, Recipe, penalty_scale};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
@@ -160,12 +160,11 @@ fn warmed_up<M: Trainable<F64>>(mut model: M, recipe: &Recipe, x: &Tensor<F64, 2
 /// `entries_per_tensor` entries per parameter tensor. Computed in f64 on the CPU. A tensor whose loss
 /// gradient is all zeros fails the check.
 pub fn check_recipe_gradients(
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     data: &DataSource,
     examples: usize,
     entries_per_tensor: usize,
 ) -> Result<GradCheck, TrainError> {
-    recipe.check()?;
     let splits = tricks_data::load(data)?;
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;
     let rows: Vec<usize> = (0..examples.clamp(1, splits.train.len())).collect();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use burn::module::Module;
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use burn::tensor::backend::AutodiffBackend;
-use tricks_core::{Model, Recipe};
+use tricks_core::{CheckedRecipe, Model, Recipe};
 use tricks_data::{DataSource, Dataset, FittedPreprocessing, Splits};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 use tricks_run::{BURN_VERSION, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};
@@ -24,8 +24,6 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Backend name, recorded.
     pub backend: String,
-    /// The data as given, recorded.
-    pub data_spec: String,
     /// The command line, recorded.
     pub command: String,
     /// Layer drawn in `tsne.png`: 0 the inputs, 1 the first hidden layer…; `None` the last hidden layer (the
@@ -37,13 +35,12 @@ pub struct RunOptions {
 /// goes: if it is killed, or stopped by a failed write, [`resume`] continues it. A run that fails for any
 /// other reason before it has finished work to keep (bad data, divergence past its retries) leaves nothing.
 pub fn run<B: AutodiffBackend>(
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     data: &DataSource,
     options: &RunOptions,
     device: &B::Device,
     progress: &mut dyn Progress,
 ) -> Result<Report, TrainError> {
-    recipe.check()?;
     let dir = RunDir::create(&options.out)?;
     dir.write_json(files::RECIPE, recipe)?;
     guarded(dir, |dir| {
@@ -55,7 +52,7 @@ pub fn run<B: AutodiffBackend>(
             input_dim: preprocessing.output_dim(),
             tricks_version: env!("CARGO_PKG_VERSION").to_string(),
             burn_version: BURN_VERSION.to_string(),
-            data_spec: options.data_spec.clone(),
+            source: data.clone(),
             command: options.command.clone(),
         };
         dir.write_json(files::RUN, &info)?;
@@ -74,8 +71,7 @@ pub fn resume<B: AutodiffBackend>(
     progress: &mut dyn Progress,
 ) -> Result<Report, TrainError> {
     let dir = RunDir::resume(run_dir)?;
-    let recipe: Recipe = tricks_run::read_json(&dir.file(files::RECIPE))?;
-    recipe.check()?;
+    let recipe = tricks_run::read_json::<Recipe>(&dir.file(files::RECIPE))?.check()?;
     let info: RunInfo = tricks_run::read_json(&dir.file(files::RUN))?;
     guarded(dir, |dir| {
         let (splits, preprocessing) = load_data(&recipe, data)?;
@@ -117,7 +113,7 @@ fn load_data(recipe: &Recipe, data: &DataSource) -> Result<(Splits, FittedPrepro
 #[allow(clippy::too_many_arguments)]
 fn train_into<B: AutodiffBackend>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     info: &RunInfo,
     splits: &Splits,
     preprocessing: &FittedPreprocessing,
@@ -228,7 +224,7 @@ fn prepared(splits: &Splits, preprocessing: &FittedPreprocessing) -> [Dataset; 3
 /// Fine-tune or train a classifier from `initial`; save it, its curves and filters; score it.
 pub(crate) fn classifier<B: AutodiffBackend>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     initial: Mlp<B>,
     data: &RunData<B>,
     tsne_layer: Option<usize>,
@@ -254,7 +250,7 @@ pub(crate) fn classifier<B: AutodiffBackend>(
 /// Train one unsupervised layer; save it, its curves and filters; score its reconstructions.
 fn unsupervised<B: AutodiffBackend, M: Trainable<B>>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     initial: M,
     data: &RunData<B>,
     tsne_layer: Option<usize>,

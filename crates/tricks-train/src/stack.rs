@@ -5,8 +5,7 @@ use std::time::Instant;
 
 use burn::module::Param;
 use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
-use tricks_core::defaults::{PROBE_MAX_EPOCHS, PROBE_MIN_UPDATES_PER_EPOCH};
-use tricks_core::{Model, Patience, Recipe, StackSpec, Stopping, kind};
+use tricks_core::{CheckedRecipe, Model, Recipe, StackSpec, kind};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
 use tricks_run::{LevelReport, RunDir, files};
@@ -23,7 +22,7 @@ use crate::{Checkpointing, DeviceSplit, Level, Progress, TrainError, Trainable, 
 /// continues at the first unfinished one, from its checkpoint.
 pub(crate) fn pretrain_stack<B: AutodiffBackend>(
     dir: &RunDir,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     stack: &StackSpec,
     data: &RunData<B>,
     progress: &mut dyn Progress,
@@ -112,7 +111,7 @@ struct TrainedLevel<B: AutodiffBackend> {
 fn level_of<B: AutodiffBackend, M: Trainable<B>>(
     initial: M,
     finished: bool,
-    recipe: &Recipe,
+    recipe: &CheckedRecipe,
     train: &DeviceSplit<B>,
     valid: &DeviceSplit<B::InnerBackend>,
     dir: &RunDir,
@@ -168,11 +167,7 @@ fn probe<B: AutodiffBackend>(
     classes: usize,
     progress: &mut dyn Progress,
 ) -> Result<f64, TrainError> {
-    let mut recipe = Recipe::logistic();
-    recipe.optimiser.batch_size = recipe.optimiser.batch_size.min(train.len().div_ceil(PROBE_MIN_UPDATES_PER_EPOCH)).max(1);
-    recipe.stopping = Stopping::Patience(Patience { max_epochs: PROBE_MAX_EPOCHS, ..Patience::default() });
-    recipe.seed = seed;
-    recipe.monitor_every = 0; // the probe's statistics are not written
+    let recipe = Recipe::probe(seed, train.len());
     let spec = recipe.model.classifier().expect("logistic regression is a classifier");
     let model = Mlp::<B>::new(&spec, train.inputs.dims()[1], classes, seed, &train.inputs.device());
     Ok(fit(&model, &recipe, train, valid, progress)?.valid_error)
