@@ -7,6 +7,7 @@
 //! A second group isolates one checkpoint: a one-mini-batch epoch of the same network, without and with
 //! its checkpoint; the difference over the epoch's time is the overhead.
 
+use burn::backend::ndarray::NdArrayDevice;
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::backend::Backend;
 use burn::tensor::{Tensor, TensorData};
@@ -27,7 +28,7 @@ fn synthetic<Bk: Backend>(rows: usize, salt: usize, device: &Bk::Device) -> Devi
 }
 
 /// Fashion-MNIST's training and validation splits, standardised as the recipe says, or stand-ins.
-fn data(recipe: &CheckedRecipe, device: &<B as Backend>::Device) -> (DeviceSplit<B>, DeviceSplit<NdArray>, &'static str) {
+fn data(recipe: &CheckedRecipe, device: &NdArrayDevice) -> (DeviceSplit<B>, DeviceSplit<NdArray>, &'static str) {
     match tricks::data::load(&DataSource::Idx(FASHION_MNIST.into())) {
         Ok(splits) => {
             let pre = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train).expect("standardise");

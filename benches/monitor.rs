@@ -26,11 +26,7 @@ const VALID: usize = 64;
 fn split<Bk: burn::tensor::backend::Backend>(rows: usize, salt: usize, device: &Bk::Device) -> DeviceSplit<Bk> {
     let x: Vec<f32> = (0..rows * 784).map(|i| (i.wrapping_mul(2_654_435_761).wrapping_add(salt) % 255) as f32 / 255.0).collect();
     let labels: Vec<u32> = (0..rows as u32).map(|i| i % 10).collect();
-    DeviceSplit {
-        inputs: Tensor::from_data(TensorData::new(x, [rows, 784]), device),
-        targets: one_hot(&labels, 10, device),
-        labels,
-    }
+    DeviceSplit { inputs: Tensor::from_data(TensorData::new(x, [rows, 784]), device), targets: one_hot(&labels, 10, device), labels }
 }
 
 fn monitoring_overhead(c: &mut Criterion) {
@@ -50,7 +46,8 @@ fn monitoring_overhead(c: &mut Criterion) {
     for every in [0, MONITOR_EVERY] {
         recipe.monitor_every = every;
         let name = if every == 0 { "ndarray-monitor-off".to_string() } else { format!("ndarray-monitor-every-{every}") };
-        group.bench_function(name, |b| b.iter(|| fit(&model, &recipe, &train, &valid, &mut Silent).unwrap().monitor.len()));
+        let checked = recipe.check().expect("a valid recipe");
+        group.bench_function(name, |b| b.iter(|| fit(&model, &checked, &train, &valid, &mut Silent).unwrap().monitor.len()));
     }
     group.finish();
 }

@@ -15,7 +15,9 @@ use tricks::core::defaults::POLYAK_WARMUP;
 use tricks::core::{Activation, Init, LrSchedule, MlpSpec, MomentumRamp, OutputLoss, Patience, Polyak, Recipe, Stopping, penalty_scale};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
-use tricks::train::{DeviceSplit, RunOptions, ValidationMeasure, SgdState, Silent, StepSettings, Trainable, classification_error, files, fit, read_json, run, sgd_step};
+use tricks::train::{
+    DeviceSplit, RunOptions, SgdState, Silent, StepSettings, Trainable, ValidationMeasure, classification_error, files, fit, read_json, run, sgd_step,
+};
 
 type I = NdArray<f64>;
 type B = Autodiff<I>;
@@ -39,7 +41,12 @@ fn digits(rows: usize) -> (DeviceSplit<B>, DeviceSplit<I>) {
 
 fn small_recipe() -> Recipe {
     let mut recipe = Recipe::chapter_default();
-    recipe.model = tricks::core::Model::Mlp(MlpSpec { hidden: vec![8], activation: Activation::Tanh, output: OutputLoss::SoftmaxNll, init: Init { zero_output_weights: false } });
+    recipe.model = tricks::core::Model::Mlp(MlpSpec {
+        hidden: vec![8],
+        activation: Activation::Tanh,
+        output: OutputLoss::SoftmaxNll,
+        init: Init { zero_output_weights: false },
+    });
     recipe.monitor_every = 0;
     recipe
 }
@@ -97,22 +104,23 @@ fn schedule_momentum_ramp_and_polyak_average_inside_fit_match_the_loop_written_o
 /// The first input of every example the model is shown, in order (examples are told apart by it).
 static SEEN: Mutex<Vec<f64>> = Mutex::new(Vec::new());
 
-/// An MLP that records the mini-batches it is trained on.
+/// An MLP that records the mini-batches it is trained on. (Burn's `Module` derive wants its backend
+/// parameter named `B`, which shadows the alias of this file inside these two items.)
 #[derive(Module, Debug)]
-struct Recording<Bk: burn::tensor::backend::Backend> {
-    mlp: Mlp<Bk>,
+struct Recording<B: burn::tensor::backend::Backend> {
+    mlp: Mlp<B>,
 }
 
-impl<Bk: AutodiffBackend> Trainable<Bk> for Recording<Bk> {
+impl<B: AutodiffBackend> Trainable<B> for Recording<B> {
     const VALIDATION: ValidationMeasure = ValidationMeasure::ClassificationError;
     type Carry = ();
 
-    fn batch_loss(&self, inputs: Tensor<Bk, 2>, targets: Tensor<Bk, 2>, _: &mut ()) -> Tensor<Bk, 1> {
+    fn batch_loss(&self, inputs: Tensor<B, 2>, targets: Tensor<B, 2>, _: &mut ()) -> Tensor<B, 1> {
         SEEN.lock().unwrap().extend(host(inputs.clone().narrow(1, 0, 1)));
         self.mlp.loss(inputs, targets)
     }
 
-    fn validation_error(model: &Recording<Bk::InnerBackend>, split: &DeviceSplit<Bk::InnerBackend>) -> f64 {
+    fn validation_error(model: &Recording<B::InnerBackend>, split: &DeviceSplit<B::InnerBackend>) -> f64 {
         classification_error(&model.mlp, split)
     }
 }
@@ -125,7 +133,7 @@ fn every_epoch_visits_every_example_once_in_a_new_order() {
     let device = Default::default();
     let inputs = Tensor::<B, 2>::from_data(TensorData::new(x, [n, 3]), &device);
     let labels: Vec<u32> = (0..n as u32).map(|i| i % 2).collect();
-    let targets = tricks::models::one_hot::<B>(&labels.iter().map(|l| *l as usize).collect::<Vec<_>>(), 2, &device);
+    let targets = tricks::models::one_hot::<B>(&labels, 2, &device);
     let train = DeviceSplit { inputs: inputs.clone(), targets: targets.clone(), labels: labels.clone() };
     let valid = DeviceSplit { inputs: inputs.inner(), targets: targets.inner(), labels };
     let mut recipe = small_recipe();
@@ -156,7 +164,8 @@ fn early_stopping_returns_the_best_model_it_validated() {
     let mut recipe = small_recipe();
     recipe.optimiser.batch_size = 5;
     recipe.optimiser.learning_rate = 0.5;
-    recipe.stopping = Stopping::Patience(Patience { initial: 60, max_epochs: 200, ..Patience::default() });
+    // Measured: best 31.7 % at epoch 10, 33.3 % at epoch 12, where the run is cut.
+    recipe.stopping = Stopping::Patience(Patience { initial: 60, max_epochs: 12, ..Patience::default() });
     let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
     let fitted = fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     let best = fitted.curve.iter().map(|p| p.valid_error).fold(f64::INFINITY, f64::min);
@@ -173,7 +182,7 @@ fn preprocessing_is_fitted_on_the_training_split_only() {
     let mut recipe = small_recipe();
     recipe.stopping = Stopping::Off { epochs: 1 };
     let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), command: String::new(), tsne_layer: None };
-    run::<B>(&recipe, &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
+    run::<B>(&recipe.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let saved: FittedPreprocessing = read_json(&dir, files::PREPROCESSING).unwrap();
     let FittedPreprocessing::Standardise { mean, .. } = saved else { panic!("the default standardises") };
     let splits = tricks::data::load(&DataSource::Digits).unwrap();

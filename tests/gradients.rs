@@ -7,8 +7,8 @@ use burn::backend::{Autodiff, NdArray};
 use burn::tensor::{Tensor, TensorData};
 use tricks::core::presets::PRESETS;
 use tricks::core::{Activation, AutoEncoderSpec, Corruption, Init, MlpSpec, OutputLoss, Penalty, RbmSpec, Recipe, Reconstruction, Sparsity, VisibleUnits};
-use tricks::models::{AutoEncoder, Mlp, Rbm, one_hot};
 use tricks::data::DataSource;
+use tricks::models::{AutoEncoder, Mlp, Rbm, one_hot};
 use tricks::train::{GRADCHECK_THRESHOLD, check_recipe_gradients, check_training_gradient, gradient_check, penalty_gradient};
 
 type B = Autodiff<NdArray<f64>>;
@@ -48,11 +48,7 @@ fn mlp_gradients_match_centred_differences_for_every_activation_and_output_loss_
             let y = one_hot::<B>(&[0, 1, 2, 1, 0, 2], 3, &device);
             let check = gradient_check(&model, |m| m.loss(x.clone(), y.clone()));
             assert_eq!(check.tensors.len(), 6, "3 layers × (weight, bias)");
-            assert!(
-                check.passed(GRADCHECK_THRESHOLD),
-                "{activation:?} + {output:?}: worst {:?}",
-                check.tensors.first()
-            );
+            assert!(check.passed(GRADCHECK_THRESHOLD), "{activation:?} + {output:?}: worst {:?}", check.tensors.first());
         }
     }
 }
@@ -156,7 +152,9 @@ fn the_check_sees_the_penalty_gradient_the_update_step_adds() {
 fn the_rbm_check_compares_the_cd_gradient_training_uses_with_its_surrogate() {
     let device = Default::default();
     let x = (inputs(6, 5) / 3.0 + 0.5).clamp(0.0, 1.0).greater_elem(0.5).float();
-    for (cd_steps, persistent, visible) in [(1, false, VisibleUnits::Binary), (3, false, VisibleUnits::Binary), (2, true, VisibleUnits::Binary), (2, false, VisibleUnits::Gaussian)] {
+    for (cd_steps, persistent, visible) in
+        [(1, false, VisibleUnits::Binary), (3, false, VisibleUnits::Binary), (2, true, VisibleUnits::Binary), (2, false, VisibleUnits::Gaussian)]
+    {
         let spec = RbmSpec { cd_steps, persistent, visible, init_std: 0.3, ..RbmSpec::new(4) };
         let rbm = Rbm::<B>::new(&spec, 5, &[0.3, 0.5, 0.4, 0.6, 0.5], 2, &device);
         let check = check_training_gradient(&rbm, x.clone(), x.clone(), &None, &Penalty { l1: 0.0, l2: 0.1 }, 0.5, 4, usize::MAX);

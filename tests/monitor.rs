@@ -5,12 +5,11 @@
 use burn::backend::{Autodiff, NdArray};
 use burn::module::{AutodiffModule, Param};
 use burn::tensor::{Tensor, TensorData};
-use tricks::core::{Activation, AutoEncoderSpec, Init, MlpSpec, Model, OutputLoss, Recipe, RbmSpec, Stopping};
+use tricks::core::{Activation, AutoEncoderSpec, Init, MlpSpec, Model, OutputLoss, RbmSpec, Recipe, Stopping};
 use tricks::data::DataSource;
 use tricks::models::{AutoEncoder, Mlp, Rbm, one_hot};
 use tricks::train::{
-    DeviceSplit, HISTOGRAM_BINS, LAYER_STATS_HEADER, Quantity, RunOptions, SYMMETRIC_SATURATION, Silent, Snapshot, Statistic, files, fit,
-    run,
+    DeviceSplit, HISTOGRAM_BINS, LAYER_STATS_HEADER, Quantity, RunOptions, SYMMETRIC_SATURATION, Silent, Snapshot, Statistic, files, fit, run,
 };
 
 type I = NdArray<f64>;
@@ -137,8 +136,7 @@ fn statistics_of_a_tiny_mlp_equal_the_values_computed_on_the_host() {
     assert_summary(find(&snap, "layers.0", Quantity::ActivationGradient), &g_h);
     let saturated = h.iter().filter(|v| v.abs() > SYMMETRIC_SATURATION).count() as f64 / h.len() as f64;
     assert!((find(&snap, "layers.0", Quantity::SaturatedFraction).mean - saturated).abs() < 1e-12);
-    for (label, value, grad) in
-        [("layers.0.weight", &w1, &g_w1), ("layers.0.bias", &b1, &g_b1), ("layers.1.weight", &w2, &g_w2), ("layers.1.bias", &b2, &g_b2)]
+    for (label, value, grad) in [("layers.0.weight", &w1, &g_w1), ("layers.0.bias", &b1, &g_b1), ("layers.1.weight", &w2, &g_w2), ("layers.1.bias", &b2, &g_b2)]
     {
         assert_summary(find(&snap, label, Quantity::Parameter), value);
         assert_summary(find(&snap, label, Quantity::ParameterGradient), grad);

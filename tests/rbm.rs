@@ -13,8 +13,8 @@ use burn::tensor::{Tensor, TensorData, backend::Backend};
 use tricks::core::{Model, RbmSpec, Recipe, Sparsity, Stopping, VisibleUnits};
 use tricks::data::{DataSource, Dataset};
 use tricks::models::{
-    MonitorError, Rbm, VISIBLE_MEAN_CLAMP, ais_log_partition, ais_log_partition_from_base, exact_log_partition,
-    initial_visible_bias, log_likelihood, mean_reconstruction_error, pseudo_likelihood,
+    MonitorError, Rbm, VISIBLE_MEAN_CLAMP, ais_log_partition, ais_log_partition_from_base, exact_log_partition, initial_visible_bias, log_likelihood,
+    mean_reconstruction_error, pseudo_likelihood,
 };
 use tricks::train::{DeviceSplit, GRADCHECK_THRESHOLD, Silent, Trainable, fit, gradient_check, rbm_likelihood};
 
@@ -404,7 +404,13 @@ fn cd_k_and_gaussian_visible_rbms_train_through_fit() {
     let standardise = tricks::data::FittedPreprocessing::fit(&tricks::core::Preprocessing::Standardise, &splits.train).unwrap();
     let cases = [
         ("CD-3, binary", RbmSpec { cd_steps: 3, ..RbmSpec::new(32) }, binarised(&splits.train), binarised(&splits.valid), 0.1),
-        ("CD-1, Gaussian", RbmSpec { visible: VisibleUnits::Gaussian, ..RbmSpec::new(32) }, standardise.apply(&splits.train), standardise.apply(&splits.valid), 0.01),
+        (
+            "CD-1, Gaussian",
+            RbmSpec { visible: VisibleUnits::Gaussian, ..RbmSpec::new(32) },
+            standardise.apply(&splits.train),
+            standardise.apply(&splits.valid),
+            0.01,
+        ),
     ];
     for (name, spec, train, valid, learning_rate) in cases {
         let mut recipe = Recipe::rbm();
@@ -414,7 +420,7 @@ fn cd_k_and_gaussian_visible_rbms_train_through_fit() {
         let train_split = DeviceSplit::<B>::classification(&train, &device);
         let valid_split = DeviceSplit::<I>::classification(&valid, &device);
         let initial = Rbm::<B>::new(&spec, 64, &column_means(&train), recipe.seed, &device);
-        let fitted = fit(&initial, &recipe, &train_split, &valid_split, &mut Silent).unwrap();
+        let fitted = fit(&initial, &recipe.check().unwrap(), &train_split, &valid_split, &mut Silent).unwrap();
         assert_eq!(fitted.restarts, 0, "{name}");
         let start = <Rbm<B> as Trainable<B>>::validation_error(&initial.valid(), &valid_split);
         eprintln!("{name}: reconstruction error {start:.3} → {:.3}", fitted.valid_error);

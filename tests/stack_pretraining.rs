@@ -13,8 +13,7 @@ use burn::backend::{Autodiff, NdArray};
 use burn::module::Module;
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use burn::tensor::Tensor;
-use tricks::core::defaults::{PROBE_MAX_EPOCHS, PROBE_MIN_UPDATES_PER_EPOCH};
-use tricks::core::{Model, Patience, Recipe, Stopping, apply_overrides};
+use tricks::core::{CheckedRecipe, Model, Recipe, apply_overrides};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::{AutoEncoder, Mlp, Rbm};
 use tricks::train::{DeviceSplit, Level, Report, RunOptions, Silent, Trainable, files, fit, read_json, run};
@@ -31,28 +30,23 @@ fn host<Bk: burn::tensor::backend::Backend, const D: usize>(t: Tensor<Bk, D>) ->
 /// `preset` with two levels of 32 units (each pre-trained the preset's minimum number of updates),
 /// fine-tuned 2 epochs with the first layer's learning rate 0, so that the saved network's first layer is
 /// exactly what fine-tuning started from.
-fn small_stack(preset: Recipe) -> Recipe {
+fn small_stack(preset: Recipe) -> CheckedRecipe {
     let overrides = ["model.layers.0.model.hidden=32", "model.layers.1.model.hidden=32", r#"stopping={"kind":"off","epochs":2}"#];
-    let mut recipe = apply_overrides(&preset, &overrides.map(String::from)).unwrap();
-    recipe.optimiser.layer_learning_rates = vec![0.0];
-    recipe
+    let recipe = apply_overrides(&preset, &overrides.map(String::from)).unwrap();
+    recipe.edited(|r| r.optimiser.layer_learning_rates = vec![0.0]).unwrap()
 }
 
 /// Validation error (%) of the linear probe the stack reports (the `logistic` recipe as `stack.rs` sets it
 /// up), trained on the code `train`.
 fn probe(seed: u64, train: &DeviceSplit<B>, valid: &DeviceSplit<I>) -> f64 {
-    let mut recipe = Recipe::logistic();
-    recipe.optimiser.batch_size = recipe.optimiser.batch_size.min(train.len().div_ceil(PROBE_MIN_UPDATES_PER_EPOCH)).max(1);
-    recipe.stopping = Stopping::Patience(Patience { max_epochs: PROBE_MAX_EPOCHS, ..Patience::default() });
-    recipe.seed = seed;
-    recipe.monitor_every = 0;
+    let recipe = Recipe::probe(seed, train.len());
     let spec = recipe.model.classifier().unwrap();
     let model = Mlp::<B>::new(&spec, train.inputs.dims()[1], 10, seed, &Default::default());
     fit(&model, &recipe, train, valid, &mut Silent).unwrap().valid_error
 }
 
 /// Level 1 trained as the stack trains it, and the same level untrained.
-fn level_one<M: Trainable<B>>(untrained: M, level: &Recipe, train: &DeviceSplit<B>, valid: &DeviceSplit<I>) -> (M::InnerModule, M::InnerModule) {
+fn level_one<M: Trainable<B>>(untrained: M, level: &CheckedRecipe, train: &DeviceSplit<B>, valid: &DeviceSplit<I>) -> (M::InnerModule, M::InnerModule) {
     let trained = fit(&untrained, level, train, valid, &mut Silent).unwrap().model;
     (trained, burn::module::AutodiffModule::valid(&untrained))
 }
@@ -85,11 +79,11 @@ fn check_stack(preset: Recipe, probe_margin: f64) {
     let means = host(train.inputs.clone().inner().mean_dim(0));
     let ((weight, bias), (random_train, random_valid), trained_probe_input) = match &level.model {
         Model::AutoEncoder(s) => {
-            let (trained, untrained) = level_one(AutoEncoder::<B>::new(s, 64, level.seed, &device), &level, &train, &valid);
+            let (trained, untrained) = level_one(AutoEncoder::<B>::new(&s, 64, level.seed, &device), &level, &train, &valid);
             (trained.encoder(), codes(&untrained, &train, &valid), codes(&trained, &train, &valid))
         }
         Model::Rbm(s) => {
-            let (trained, untrained) = level_one(Rbm::<B>::new(s, 64, &means, level.seed, &device), &level, &train, &valid);
+            let (trained, untrained) = level_one(Rbm::<B>::new(&s, 64, &means, level.seed, &device), &level, &train, &valid);
             (trained.encoder(), codes(&untrained, &train, &valid), codes(&trained, &train, &valid))
         }
         _ => unreachable!("stack levels are RBMs or auto-encoders"),

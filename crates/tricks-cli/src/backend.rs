@@ -40,11 +40,8 @@ fn probe<B: Backend>(name: &str, needs: &str) -> Result<B::Device> {
     });
     std::panic::set_hook(hook);
     outcome.map_err(|panic| {
-        let reason = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown failure".into());
+        let reason =
+            panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_else(|| "unknown failure".into());
         anyhow!("the {name} backend has no usable device on this machine ({reason}); it needs {needs}. Use --backend ndarray to train on the CPU")
     })
 }

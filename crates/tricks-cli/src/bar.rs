@@ -41,9 +41,7 @@ impl Progress for Bars {
         let bar = ProgressBar::new(examples as u64).with_prefix(format!("epoch {epoch:>4}"));
         bar.set_position(done as u64);
         bar.set_style(
-            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec:>14} ETA {eta:>3} {msg}")
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {per_sec:>14} ETA {eta:>3} {msg}").expect("valid template").progress_chars("=> "),
         );
         self.bar = Some(bar);
         self.refresh();
@@ -66,7 +64,12 @@ impl Progress for Bars {
             self.best_valid = Some(point.valid_error);
             self.message(&format!(
                 "epoch {:>4} · {:>10} examples · loss {:.4} · {} {:.4}{} (new best)",
-                point.epoch, point.examples_seen, point.train_loss, self.validation.name(), point.valid_error, self.validation.unit()
+                point.epoch,
+                point.examples_seen,
+                point.train_loss,
+                self.validation.name(),
+                point.valid_error,
+                self.validation.unit()
             ));
         }
         self.refresh();

@@ -31,7 +31,8 @@ fn progress(quiet: bool) -> Box<dyn Progress> {
 const DEFAULT_RECIPE: &str = "mlp";
 
 fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
-    Ok(apply_overrides(&resolve(args.recipe.as_deref().unwrap_or(DEFAULT_RECIPE))?, &args.overrides)?)
+    let preset = resolve(args.recipe.as_deref().unwrap_or(DEFAULT_RECIPE))?;
+    Ok(apply_overrides(&preset, &args.overrides)?)
 }
 
 struct TrainJob {
@@ -81,12 +82,7 @@ pub fn train(args: TrainArgs) -> Result<()> {
             let recipe = resolved(&recipe_args)?;
             let source = data_source(&data, label_column.as_deref(), header)?;
             let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
-            let options = RunOptions {
-                out,
-                backend: String::new(),
-                command: std::env::args().collect::<Vec<_>>().join(" "),
-                tsne_layer: args.tsne_layer,
-            };
+            let options = RunOptions { out, backend: String::new(), command: std::env::args().collect::<Vec<_>>().join(" "), tsne_layer: args.tsne_layer };
             dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?
         }
     };
@@ -241,7 +237,11 @@ pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
         println!("gradient check passed: every relative error ≤ {threshold:e}, no sign disagreement (ε = {:e}, f64)", tricks_train::GRADCHECK_EPSILON);
         Ok(())
     } else {
-        anyhow::bail!("gradient check failed for `{}`: relative error {:.3e} > {threshold:e} or signs disagree", check.tensors[0].path, check.max_relative_error())
+        anyhow::bail!(
+            "gradient check failed for `{}`: relative error {:.3e} > {threshold:e} or signs disagree",
+            check.tensors[0].path,
+            check.max_relative_error()
+        )
     }
 }
 

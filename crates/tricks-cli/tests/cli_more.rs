@@ -110,11 +110,8 @@ fn real_run_report_opens_cleanly(args: &[&str], expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     train(&[args, &["--out", "run"]].concat(), dir.path());
     let run = dir.path().join("run");
-    let mut pictures: Vec<String> = fs::read_dir(&run)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".png"))
-        .collect();
+    let mut pictures: Vec<String> =
+        fs::read_dir(&run).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".png")).collect();
     pictures.sort();
     for name in expected {
         assert!(pictures.iter().any(|p| p == name), "{args:?}: {name} not written: {pictures:?}");
@@ -212,7 +209,10 @@ fn csv_label_column_and_header_choose_what_is_read() {
     fs::write(dir.path().join("named.csv"), named).unwrap();
     fs::write(dir.path().join("third.csv"), third).unwrap();
     let short = ["--recipe", "logistic", "--set", r#"stopping={"kind":"off","epochs":40}"#];
-    for (out, data) in [("named", ["--data", "named.csv", "--label-column", "class", "--header", "yes"]), ("third", ["--data", "third.csv", "--label-column", "2", "--header", "no"])] {
+    for (out, data) in [
+        ("named", ["--data", "named.csv", "--label-column", "class", "--header", "yes"]),
+        ("third", ["--data", "third.csv", "--label-column", "2", "--header", "no"]),
+    ] {
         train(&[&short[..], &data, &["--out", out]].concat(), dir.path());
         let r = report(&dir.path().join(out));
         // Linearly separable but for ties: a wrong column would leave about 33 %.
@@ -223,7 +223,8 @@ fn csv_label_column_and_header_choose_what_is_read() {
         assert_eq!(info["data"]["classes"], 3, "{out}: {info}");
     }
     // The header read as data is refused, naming the file.
-    let o = tricks(&[&["train", "--quiet"], &short[..], &["--data", "named.csv", "--label-column", "0", "--header", "no", "--out", "bad"]].concat(), dir.path());
+    let o =
+        tricks(&[&["train", "--quiet"], &short[..], &["--data", "named.csv", "--label-column", "0", "--header", "no", "--out", "bad"]].concat(), dir.path());
     assert!(!o.status.success());
     assert!(stderr(&o).contains("named.csv"), "{}", stderr(&o));
     assert!(!dir.path().join("bad").exists());

@@ -209,8 +209,7 @@ impl NumericField {
 /// [`crate::Recipe::check`] refuses values outside `allowed`, and a search reads the table as its prior
 /// ([`numeric_fields`], [`range_of`]).
 pub const NUMERIC_FIELDS: &[NumericField] = &[
-    NumericField::new("optimiser.learning_rate", Range::open(0.0, 10.0).log(), Some(LEARNING_RATE), "p.8-9")
-        .typical(Range::open(1e-6, 1.0).log()),
+    NumericField::new("optimiser.learning_rate", Range::open(0.0, 10.0).log(), Some(LEARNING_RATE), "p.8-9").typical(Range::open(1e-6, 1.0).log()),
     NumericField::new("optimiser.batch_size", Range::at_least(1.0).log(), Some(BATCH_SIZE as f64), "p.9; typical: 1 to a few hundred, DLT's logistic 600")
         .integer()
         .typical(Range::closed(1.0, 1000.0).log()),
@@ -238,10 +237,8 @@ pub const NUMERIC_FIELDS: &[NumericField] = &[
     NumericField::new("model.hidden.*", Range::at_least(1.0).log(), Some(HIDDEN_LAYERS[0] as f64), "p.11").integer(),
     NumericField::new("model.hidden", Range::at_least(1.0).log(), None, "p.11").integer(),
     NumericField::new("model.cd_steps", Range::at_least(1.0), Some(1.0), "p.3, HG").integer(),
-    NumericField::new("model.init_std", Range::above(0.0).log(), Some(RBM_INIT_STD), "p.15")
-        .typical(Range::closed(0.01, 0.1).log()),
-    NumericField::new("model.corruption.fraction", Range::right_open(0.0, 1.0), Some(DAE_MASKING), "p.4")
-        .typical(Range::closed(0.2, 0.5)),
+    NumericField::new("model.init_std", Range::above(0.0).log(), Some(RBM_INIT_STD), "p.15").typical(Range::closed(0.01, 0.1).log()),
+    NumericField::new("model.corruption.fraction", Range::right_open(0.0, 1.0), Some(DAE_MASKING), "p.4").typical(Range::closed(0.2, 0.5)),
     NumericField::new("model.corruption.std", Range::at_least(0.0), None, "p.4"),
     NumericField::new("model.contractive", Range::at_least(0.0), Some(CONTRACTIVE_COST), "p.4, p.16"),
     NumericField::new("model.sparsity.target", Range::open(0.0, 1.0), Some(SPARSITY_TARGET), "p.13-14"),
@@ -373,7 +370,10 @@ mod tests {
 
     #[test]
     fn allowed_values_read_as_check_errors_print_them() {
-        assert_eq!(numeric_field("optimiser.batch_size").unwrap().allowed_words(), "1 or more; typical [1, 1000] (p.9; typical: 1 to a few hundred, DLT's logistic 600)");
+        assert_eq!(
+            numeric_field("optimiser.batch_size").unwrap().allowed_words(),
+            "1 or more; typical [1, 1000] (p.9; typical: 1 to a few hundred, DLT's logistic 600)"
+        );
         assert_eq!(numeric_field("optimiser.learning_rate").unwrap().allowed_words(), "(0, 10); typical (1e-6, 1) (p.8-9)");
     }
 }

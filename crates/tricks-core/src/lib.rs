@@ -12,22 +12,20 @@ mod error;
 mod overrides;
 mod preprocessing;
 pub mod presets;
+mod pretraining;
 mod recipe;
 mod schedule;
 mod stack;
 mod stopping;
 mod unsupervised;
-mod pretraining;
 
 pub use checked::CheckedRecipe;
+pub use defaults::penalty_scale;
 pub use error::RecipeError;
 pub use overrides::apply_overrides;
 pub use preprocessing::Preprocessing;
-pub use recipe::{
-    Activation, Divergence, Init, MlpSpec, Model, MomentumRamp, Optimiser, OutputLoss, Penalty, Polyak, Recipe,
-};
-pub use stack::{StackLayer, StackSpec, kind};
-pub use unsupervised::{AutoEncoderSpec, Corruption, RbmSpec, Reconstruction, Sparsity, VisibleUnits};
+pub use recipe::{Activation, Divergence, Init, MlpSpec, Model, MomentumRamp, Optimiser, OutputLoss, Penalty, Polyak, Recipe};
 pub use schedule::LrSchedule;
-pub use stopping::{EarlyStopping, Patience, Stopping, StopDecision};
-pub use defaults::penalty_scale;
+pub use stack::{StackLayer, StackSpec, kind};
+pub use stopping::{EarlyStopping, Patience, StopDecision, Stopping};
+pub use unsupervised::{AutoEncoderSpec, Corruption, RbmSpec, Reconstruction, Sparsity, VisibleUnits};

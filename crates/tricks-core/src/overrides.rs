@@ -192,14 +192,17 @@ mod tests {
     fn every_kind_of_recipe() -> Vec<Recipe> {
         let mut recipes: Vec<Recipe> = PRESETS.iter().map(|p| (p.build)()).collect();
         let on = |r: Recipe, edits: &[(&str, Value)]| edits.iter().fold(r, |r, (p, v)| r.with(p, v.clone()).unwrap());
-        recipes.push(on(Recipe::chapter_default(), &[
-            ("optimiser.schedule", json!({"kind": "inverse-time", "tau": 1000})),
-            ("optimiser.layer_learning_rates", json!([1.0, 0.5])),
-            ("optimiser.polyak", json!({"decay": 0.99})),
-            ("optimiser.momentum_ramp", json!({"beta": 0.1, "after_epochs": 5})),
-            ("validate_every", json!(1000)),
-            ("preprocessing", json!({"kind": "pca", "variance_kept": 0.9})),
-        ]));
+        recipes.push(on(
+            Recipe::chapter_default(),
+            &[
+                ("optimiser.schedule", json!({"kind": "inverse-time", "tau": 1000})),
+                ("optimiser.layer_learning_rates", json!([1.0, 0.5])),
+                ("optimiser.polyak", json!({"decay": 0.99})),
+                ("optimiser.momentum_ramp", json!({"beta": 0.1, "after_epochs": 5})),
+                ("validate_every", json!(1000)),
+                ("preprocessing", json!({"kind": "pca", "variance_kept": 0.9})),
+            ],
+        ));
         recipes.push(on(Recipe::dae(), &[("model.corruption", json!({"kind": "gaussian", "std": 0.1}))]));
         recipes.push(on(Recipe::rbm(), &[("model.sparsity", json!({"target": 0.05, "cost": 0.1}))]));
         recipes
@@ -274,4 +277,3 @@ mod tests {
         }
     }
 }
-

@@ -22,7 +22,9 @@ pub struct Preset {
 pub const PRESETS: &[Preset] = &[
     Preset { name: "mlp", summary: "the chapter's default MLP (1000 rectifier units, SGD ε0 0.01, B 32)", source: "chapter", build: Recipe::chapter_default },
     Preset { name: "dlt-mlp", summary: "Deep Learning Tutorials MLP 500 tanh units, B 20, L2 1e-4", source: "DLT mlp.py", build: Recipe::dlt_mlp },
-    Preset { name: "logistic", summary: "Deep Learning Tutorials logistic regression, ε0 0.13, B 600", source: "DLT logistic_sgd.py", build: Recipe::logistic },
+    Preset {
+        name: "logistic", summary: "Deep Learning Tutorials logistic regression, ε0 0.13, B 600", source: "DLT logistic_sgd.py", build: Recipe::logistic
+    },
     Preset { name: "sda", summary: "stacked denoising auto-encoders 2×1000, scaled to 2 CPU cores", source: "ours, after DLT SdA.py", build: Recipe::sda },
     Preset { name: "dbn", summary: "deep belief net 2×1000 RBMs (CD-1), scaled to 2 CPU cores", source: "ours, after DLT DBN.py and HG", build: Recipe::dbn },
     Preset { name: "sda-dlt", summary: "Deep Learning Tutorials SdA 3×1000, masking 0.1/0.2/0.3, B 1", source: "DLT SdA.py", build: Recipe::sda_dlt },
@@ -65,10 +67,7 @@ pub fn resolve(name_or_file: &str) -> Result<CheckedRecipe, RecipeError> {
     } else if Path::new(name_or_file).is_file() {
         from_file(Path::new(name_or_file))?
     } else {
-        return Err(RecipeError::UnknownRecipe {
-            name: name_or_file.to_string(),
-            presets: PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "),
-        });
+        return Err(RecipeError::UnknownRecipe { name: name_or_file.to_string(), presets: PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ") });
     };
     recipe.check()
 }

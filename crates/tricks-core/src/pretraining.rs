@@ -1,12 +1,12 @@
 //! Recipes for unsupervised layers and for deep stacks (p.2-4, p.13-16, p.19; CHAPTER.md §6; HG).
 
 use crate::defaults::{
-    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
-    POLYAK_DECAY, RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
+    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, POLYAK_DECAY, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
+    RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
 };
 use crate::{
-    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, Polyak, Preprocessing, RbmSpec,
-    Recipe, Sparsity, StackLayer, StackSpec, Stopping,
+    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, Polyak, Preprocessing, RbmSpec, Recipe, Sparsity, StackLayer,
+    StackSpec, Stopping,
 };
 
 /// SGD with rate `learning_rate` and batch `batch_size`, otherwise the chapter's defaults.
@@ -33,15 +33,7 @@ fn rbm_penalty() -> Penalty {
 
 /// A recipe for one unsupervised layer trained `epochs` epochs on raw inputs in [0, 1].
 fn unsupervised(name: &str, model: Model, optimiser: Optimiser, penalty: Penalty, epochs: usize) -> Recipe {
-    Recipe {
-        name: name.into(),
-        model,
-        optimiser,
-        penalty,
-        stopping: Stopping::Off { epochs },
-        preprocessing: Preprocessing::None,
-        ..Recipe::chapter_default()
-    }
+    Recipe { name: name.into(), model, optimiser, penalty, stopping: Stopping::Off { epochs }, preprocessing: Preprocessing::None, ..Recipe::chapter_default() }
 }
 
 /// Fine-tuning of a stack: the recipe's optimiser with rate `learning_rate`, batch `batch_size`, DLT patience
@@ -145,10 +137,14 @@ mod tests {
     #[test]
     fn dlt_stacks_match_the_tutorial_settings() {
         let Model::Stack(s) = Recipe::sda_dlt().model else { panic!() };
-        let masking: Vec<_> = s.layers.iter().map(|l| match &l.model {
-            Model::AutoEncoder(a) => a.corruption,
-            _ => panic!(),
-        }).collect();
+        let masking: Vec<_> = s
+            .layers
+            .iter()
+            .map(|l| match &l.model {
+                Model::AutoEncoder(a) => a.corruption,
+                _ => panic!(),
+            })
+            .collect();
         assert_eq!(masking, [0.1, 0.2, 0.3].map(|fraction| Corruption::Masking { fraction }));
         assert!(s.layers.iter().all(|l| l.optimiser.learning_rate == 0.001 && l.epochs == 15 && l.units() == 1000));
         let r = Recipe::dbn_dlt();

@@ -57,12 +57,9 @@ impl Model {
     pub fn classifier(&self) -> Option<MlpSpec> {
         match self {
             Model::Mlp(spec) => Some(spec.clone()),
-            Model::Stack(stack) => Some(MlpSpec {
-                hidden: stack.hidden(),
-                activation: stack.activation(),
-                output: stack.output,
-                init: Init { zero_output_weights: true },
-            }),
+            Model::Stack(stack) => {
+                Some(MlpSpec { hidden: stack.hidden(), activation: stack.activation(), output: stack.output, init: Init { zero_output_weights: true } })
+            }
             Model::Rbm(_) | Model::AutoEncoder(_) => None,
         }
     }
@@ -343,11 +340,7 @@ impl Recipe {
     /// worth of examples (p.9-10: N ≥ validation-set size).
     pub fn check_validation_interval(&self, valid_len: usize) -> Result<(), RecipeError> {
         match self.validate_every {
-            Some(n) if n < valid_len => Err(RecipeError::range(
-                "validate_every",
-                n,
-                &format!("at least the validation-set size, {valid_len} (p.9-10)"),
-            )),
+            Some(n) if n < valid_len => Err(RecipeError::range("validate_every", n, &format!("at least the validation-set size, {valid_len} (p.9-10)"))),
             _ => Ok(()),
         }
     }

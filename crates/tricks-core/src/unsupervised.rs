@@ -134,7 +134,11 @@ impl AutoEncoderSpec {
         }
         in_range(&format!("{at}.contractive"), self.contractive)?;
         if self.sparsity.is_some() && self.activation != Activation::Sigmoid {
-            return Err(RecipeError::range(&format!("{at}.activation"), format!("{:?}", self.activation), "sigmoid when a KL sparsity target is set (mean activations must be in (0, 1))"));
+            return Err(RecipeError::range(
+                &format!("{at}.activation"),
+                format!("{:?}", self.activation),
+                "sigmoid when a KL sparsity target is set (mean activations must be in (0, 1))",
+            ));
         }
         check_sparsity(self.sparsity, at)
     }

@@ -11,11 +11,7 @@ use crate::{DataError, Dataset, Header, LabelColumn};
 pub const MAX_CLASSES: usize = 1000;
 
 /// Parse the file at `path` (raw or gzip).
-pub(crate) fn load_file(
-    path: &Path,
-    label: &LabelColumn,
-    header: &Header,
-) -> Result<Dataset, DataError> {
+pub(crate) fn load_file(path: &Path, label: &LabelColumn, header: &Header) -> Result<Dataset, DataError> {
     let bytes = crate::file::read_maybe_gz(path)?;
     parse(path, bytes, label, header)
 }
@@ -23,19 +19,11 @@ pub(crate) fn load_file(
 /// One field: trimmed, without one pair of surrounding double quotes.
 fn clean(field: &str) -> &str {
     let t = field.trim();
-    t.strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .map(str::trim)
-        .unwrap_or(t)
+    t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).map(str::trim).unwrap_or(t)
 }
 
 /// Parse CSV `bytes` (raw or gzip; a no-op check when already decompressed); `origin` names them in errors.
-pub(crate) fn parse(
-    origin: &Path,
-    bytes: Vec<u8>,
-    label: &LabelColumn,
-    header: &Header,
-) -> Result<Dataset, DataError> {
+pub(crate) fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header) -> Result<Dataset, DataError> {
     let bytes = crate::file::decompress_if_gz(origin, bytes)?;
     let path = || origin.to_path_buf();
 
@@ -45,20 +33,12 @@ pub(crate) fn parse(
         .enumerate()
         .map(|(i, raw)| {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            std::str::from_utf8(raw)
-                .map(|s| (i + 1, s))
-                .map_err(|_| DataError::CsvEncoding {
-                    path: path(),
-                    line: i + 1,
-                })
+            std::str::from_utf8(raw).map(|s| (i + 1, s)).map_err(|_| DataError::CsvEncoding { path: path(), line: i + 1 })
         })
         .filter(|r| !matches!(r, Ok((_, s)) if s.trim().is_empty()))
         .collect::<Result<_, _>>()?;
     let Some(&(first_line, first_text)) = lines.first() else {
-        return Err(DataError::Empty {
-            path: path(),
-            detail: "the file has no lines".into(),
-        });
+        return Err(DataError::Empty { path: path(), detail: "the file has no lines".into() });
     };
     let first_fields: Vec<&str> = first_text.split(',').map(clean).collect();
     let columns = first_fields.len();
@@ -80,10 +60,7 @@ pub(crate) fn parse(
         LabelColumn::Index(i) => {
             return Err(DataError::LabelColumn {
                 path: path(),
-                detail: format!(
-                    "label column index {i} is out of range: the file has {columns} columns (0..={})",
-                    columns - 1
-                ),
+                detail: format!("label column index {i} is out of range: the file has {columns} columns (0..={})", columns - 1),
             });
         }
         LabelColumn::Name(_) => None,
@@ -91,10 +68,7 @@ pub(crate) fn parse(
     let has_header = match header {
         Header::Present => true,
         Header::Absent => false,
-        Header::Detect => first_fields
-            .iter()
-            .enumerate()
-            .any(|(c, f)| Some(c) != label_by_position && !numeric(f)),
+        Header::Detect => first_fields.iter().enumerate().any(|(c, f)| Some(c) != label_by_position && !numeric(f)),
     };
     let label_col = match (label, label_by_position) {
         (_, Some(c)) => c,
@@ -108,16 +82,10 @@ pub(crate) fn parse(
                     ),
                 });
             }
-            first_fields
-                .iter()
-                .position(|f| f == name)
-                .ok_or_else(|| DataError::LabelColumn {
-                    path: path(),
-                    detail: format!(
-                        "no column named {name:?} in the header; the columns are: {}",
-                        first_fields.join(", ")
-                    ),
-                })?
+            first_fields.iter().position(|f| f == name).ok_or_else(|| DataError::LabelColumn {
+                path: path(),
+                detail: format!("no column named {name:?} in the header; the columns are: {}", first_fields.join(", ")),
+            })?
         }
         (_, None) => unreachable!("only a named label column has no position yet"),
     };
@@ -137,55 +105,26 @@ pub(crate) fn parse(
                 labels.push(parse_label(origin, line, field)?);
                 continue;
             }
-            let value: f32 = field.parse().map_err(|_| DataError::CsvNotNumeric {
-                path: path(),
-                line,
-                column: c + 1,
-                text: field.to_string(),
-            })?;
+            let value: f32 = field.parse().map_err(|_| DataError::CsvNotNumeric { path: path(), line, column: c + 1, text: field.to_string() })?;
             if !value.is_finite() {
-                return Err(DataError::NonFinite {
-                    path: path(),
-                    place: format!("line {line}"),
-                    column: c + 1,
-                    value: field.to_string(),
-                });
+                return Err(DataError::NonFinite { path: path(), place: format!("line {line}"), column: c + 1, value: field.to_string() });
             }
             features.push(value);
         }
         if found != columns {
-            return Err(DataError::CsvRagged {
-                path: path(),
-                line,
-                expected: columns,
-                found,
-            });
+            return Err(DataError::CsvRagged { path: path(), line, expected: columns, found });
         }
     }
     if labels.is_empty() {
-        return Err(DataError::Empty {
-            path: path(),
-            detail: "no data rows after the header".into(),
-        });
+        return Err(DataError::Empty { path: path(), detail: "no data rows after the header".into() });
     }
     let classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
-    Ok(Dataset {
-        features,
-        labels,
-        dim,
-        classes,
-        image_shape: None,
-    })
+    Ok(Dataset { features, labels, dim, classes, image_shape: None })
 }
 
 /// A label: a non-negative integer below [`MAX_CLASSES`], written as "3" or "3.0".
 fn parse_label(origin: &Path, line: usize, field: &str) -> Result<u32, DataError> {
-    let refuse = |reason| DataError::Label {
-        path: origin.to_path_buf(),
-        line,
-        text: field.to_string(),
-        reason,
-    };
+    let refuse = |reason| DataError::Label { path: origin.to_path_buf(), line, text: field.to_string(), reason };
     let value: f64 = field.parse().map_err(|_| refuse("is not a number"))?;
     if !value.is_finite() {
         Err(refuse("is not finite"))

@@ -49,13 +49,7 @@ impl Dataset {
             features.extend_from_slice(self.row(i));
             labels.push(self.labels[i]);
         }
-        Dataset {
-            features,
-            labels,
-            dim: self.dim,
-            classes: self.classes,
-            image_shape: self.image_shape,
-        }
+        Dataset { features, labels, dim: self.dim, classes: self.classes, image_shape: self.image_shape }
     }
 }
 

@@ -21,12 +21,7 @@ pub const DIGITS_ATTRIBUTION: &str = "UCI Optical Recognition of Handwritten Dig
 
 /// All 1,797 digits, unsplit, in file order, pixels scaled to [0, 1] by /16, `image_shape` 8×8.
 pub fn embedded_digits() -> Result<Dataset, DataError> {
-    let mut data = crate::csv::parse(
-        Path::new(ORIGIN),
-        DIGITS_CSV_GZ.to_vec(),
-        &LabelColumn::Last,
-        &Header::Absent,
-    )?;
+    let mut data = crate::csv::parse(Path::new(ORIGIN), DIGITS_CSV_GZ.to_vec(), &LabelColumn::Last, &Header::Absent)?;
     for x in &mut data.features {
         *x /= MAX_PIXEL;
     }
@@ -50,10 +45,5 @@ pub(crate) fn load() -> Result<Splits, DataError> {
         split_rule: split::shuffled_rule(),
         attribution: Some(DIGITS_ATTRIBUTION.into()),
     };
-    Ok(Splits {
-        train,
-        valid,
-        test,
-        description,
-    })
+    Ok(Splits { train, valid, test, description })
 }

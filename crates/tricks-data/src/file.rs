@@ -19,15 +19,9 @@ const MAX_SIZE_HINT: usize = 1 << 30;
 pub(crate) fn read_maybe_gz(path: &Path) -> Result<Vec<u8>, DataError> {
     let bytes = std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
-            DataError::NotFound {
-                path: path.to_path_buf(),
-                hint: "check the path".to_string(),
-            }
+            DataError::NotFound { path: path.to_path_buf(), hint: "check the path".to_string() }
         } else {
-            DataError::Io {
-                path: path.to_path_buf(),
-                source,
-            }
+            DataError::Io { path: path.to_path_buf(), source }
         }
     })?;
     decompress_if_gz(path, bytes)
@@ -42,17 +36,10 @@ pub(crate) fn decompress_if_gz(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, D
     let hint = bytes
         .len()
         .checked_sub(4)
-        .map(|at| {
-            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize
-        })
+        .map(|at| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize)
         .unwrap_or(0)
         .min(MAX_SIZE_HINT);
     let mut out = Vec::with_capacity(hint);
-    MultiGzDecoder::new(bytes.as_slice())
-        .read_to_end(&mut out)
-        .map_err(|e| DataError::Gzip {
-            path: path.to_path_buf(),
-            detail: e.to_string(),
-        })?;
+    MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out).map_err(|e| DataError::Gzip { path: path.to_path_buf(), detail: e.to_string() })?;
     Ok(out)
 }

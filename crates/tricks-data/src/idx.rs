@@ -13,32 +13,22 @@ pub const IMAGE_MAGIC: u32 = 0x0000_0803;
 pub const LABEL_MAGIC: u32 = 0x0000_0801;
 
 /// Credit for Fashion-MNIST, recorded when the folder's name says it is that data set.
-const FASHION_ATTRIBUTION: &str =
-    "Fashion-MNIST: H. Xiao, K. Rasul, R. Vollgraf (2017), arXiv:1708.07747, MIT licence";
+const FASHION_ATTRIBUTION: &str = "Fashion-MNIST: H. Xiao, K. Rasul, R. Vollgraf (2017), arXiv:1708.07747, MIT licence";
 
 /// The file names tried for one of the four files, in order: `stem-kind`, `stem-kind.gz`, and the
 /// `stem.kind` spelling some unpacked copies of MNIST use.
 fn candidates(stem: &str, kind: &str) -> Vec<String> {
-    vec![
-        format!("{stem}-{kind}"),
-        format!("{stem}-{kind}.gz"),
-        format!("{stem}.{kind}"),
-        format!("{stem}.{kind}.gz"),
-    ]
+    vec![format!("{stem}-{kind}"), format!("{stem}-{kind}.gz"), format!("{stem}.{kind}"), format!("{stem}.{kind}.gz")]
 }
 
 /// The first of `candidates(stem, kind)` that exists in `dir`.
 fn find(dir: &Path, what: &str, stem: &str, kind: &str) -> Result<PathBuf, DataError> {
     let names = candidates(stem, kind);
-    names
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
-        .ok_or_else(|| DataError::MissingIdxFile {
-            dir: dir.to_path_buf(),
-            what: what.to_string(),
-            expected: names,
-        })
+    names.iter().map(|n| dir.join(n)).find(|p| p.is_file()).ok_or_else(|| DataError::MissingIdxFile {
+        dir: dir.to_path_buf(),
+        what: what.to_string(),
+        expected: names,
+    })
 }
 
 /// Big-endian u32 at `at` (the caller has checked the length).
@@ -47,13 +37,7 @@ fn be_u32(bytes: &[u8], at: usize) -> u32 {
 }
 
 /// Check the magic number and that the header is complete; return the header's dimensions.
-fn header(
-    path: &Path,
-    bytes: &[u8],
-    magic: u32,
-    what: &'static str,
-    dims: usize,
-) -> Result<Vec<usize>, DataError> {
+fn header(path: &Path, bytes: &[u8], magic: u32, what: &'static str, dims: usize) -> Result<Vec<usize>, DataError> {
     let header_len = 4 + 4 * dims;
     let truncated = || DataError::IdxTruncated {
         path: path.to_path_buf(),
@@ -66,37 +50,19 @@ fn header(
     }
     let found = be_u32(bytes, 0);
     if found != magic {
-        return Err(DataError::IdxMagic {
-            path: path.to_path_buf(),
-            found,
-            expected: magic,
-            what,
-        });
+        return Err(DataError::IdxMagic { path: path.to_path_buf(), found, expected: magic, what });
     }
     if bytes.len() < header_len {
         return Err(truncated());
     }
-    Ok((0..dims)
-        .map(|d| be_u32(bytes, 4 + 4 * d) as usize)
-        .collect())
+    Ok((0..dims).map(|d| be_u32(bytes, 4 + 4 * d) as usize).collect())
 }
 
 /// Check that the body holds exactly `count` bytes after a `header_len`-byte header.
-fn check_len(
-    path: &Path,
-    bytes: &[u8],
-    header_len: usize,
-    count: u64,
-    detail: String,
-) -> Result<(), DataError> {
+fn check_len(path: &Path, bytes: &[u8], header_len: usize, count: u64, detail: String) -> Result<(), DataError> {
     let expected = header_len as u64 + count;
     if bytes.len() as u64 != expected {
-        return Err(DataError::IdxTruncated {
-            path: path.to_path_buf(),
-            expected,
-            actual: bytes.len() as u64,
-            detail,
-        });
+        return Err(DataError::IdxTruncated { path: path.to_path_buf(), expected, actual: bytes.len() as u64, detail });
     }
     Ok(())
 }
@@ -118,88 +84,41 @@ pub fn read_images(path: &Path) -> Result<IdxImages, DataError> {
     let dims = header(path, &bytes, IMAGE_MAGIC, "an IDX image file", 3)?;
     let (n, rows, cols) = (dims[0], dims[1], dims[2]);
     let count = n as u64 * rows as u64 * cols as u64;
-    check_len(
-        path,
-        &bytes,
-        16,
-        count,
-        format!("16-byte header + {n} images of {rows}x{cols} bytes"),
-    )?;
+    check_len(path, &bytes, 16, count, format!("16-byte header + {n} images of {rows}x{cols} bytes"))?;
     let scale: [f32; 256] = std::array::from_fn(|b| b as f32 / 255.0);
     let pixels = bytes[16..].iter().map(|&b| scale[usize::from(b)]).collect();
-    Ok(IdxImages {
-        count: n,
-        shape: (rows, cols),
-        pixels,
-    })
+    Ok(IdxImages { count: n, shape: (rows, cols), pixels })
 }
 
 /// Read an IDX label file (magic 0x00000801), raw or gzip.
 pub fn read_labels(path: &Path) -> Result<Vec<u32>, DataError> {
     let bytes = crate::file::read_maybe_gz(path)?;
     let n = header(path, &bytes, LABEL_MAGIC, "an IDX label file", 1)?[0];
-    check_len(
-        path,
-        &bytes,
-        8,
-        n as u64,
-        format!("8-byte header + {n} one-byte labels"),
-    )?;
+    check_len(path, &bytes, 8, n as u64, format!("8-byte header + {n} one-byte labels"))?;
     Ok(bytes[8..].iter().map(|&b| u32::from(b)).collect())
 }
 
 /// One set: images and labels, checked to agree.
 fn read_set(dir: &Path, stem: &str, name: &str) -> Result<(Dataset, PathBuf), DataError> {
-    let images_path = find(
-        dir,
-        &format!("{name} images"),
-        &format!("{stem}-images"),
-        "idx3-ubyte",
-    )?;
-    let labels_path = find(
-        dir,
-        &format!("{name} labels"),
-        &format!("{stem}-labels"),
-        "idx1-ubyte",
-    )?;
-    let IdxImages {
-        count: n,
-        shape,
-        pixels: features,
-    } = read_images(&images_path)?;
+    let images_path = find(dir, &format!("{name} images"), &format!("{stem}-images"), "idx3-ubyte")?;
+    let labels_path = find(dir, &format!("{name} labels"), &format!("{stem}-labels"), "idx1-ubyte")?;
+    let IdxImages { count: n, shape, pixels: features } = read_images(&images_path)?;
     let labels = read_labels(&labels_path)?;
     if labels.len() != n {
-        return Err(DataError::IdxCountMismatch {
-            images: images_path,
-            image_count: n,
-            labels: labels_path,
-            label_count: labels.len(),
-        });
+        return Err(DataError::IdxCountMismatch { images: images_path, image_count: n, labels: labels_path, label_count: labels.len() });
     }
     if n == 0 || shape.0 * shape.1 == 0 {
-        return Err(DataError::Empty {
-            path: images_path,
-            detail: format!("the header says {n} images of {}x{}", shape.0, shape.1),
-        });
+        return Err(DataError::Empty { path: images_path, detail: format!("the header says {n} images of {}x{}", shape.0, shape.1) });
     }
     let dim = shape.0 * shape.1;
-    let data = Dataset {
-        features,
-        labels,
-        dim,
-        classes: 0,
-        image_shape: Some(shape),
-    };
+    let data = Dataset { features, labels, dim, classes: 0, image_shape: Some(shape) };
     Ok((data, images_path))
 }
 
 /// Load an IDX folder: validation = last 1/6 of the official training set (DLT), test = t10k.
 pub(crate) fn load_dir(dir: &Path) -> Result<Splits, DataError> {
     if !dir.is_dir() {
-        return Err(DataError::NotFound {
-            path: dir.to_path_buf(),
-            hint: "give a folder holding the four MNIST-format IDX files".into(),
-        });
+        return Err(DataError::NotFound { path: dir.to_path_buf(), hint: "give a folder holding the four MNIST-format IDX files".into() });
     }
     let (mut official, train_path) = read_set(dir, "train", "training")?;
     let (mut test, test_path) = read_set(dir, "t10k", "test")?;
@@ -212,27 +131,13 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Splits, DataError> {
         });
     }
     if official.len() < 6 {
-        return Err(DataError::TooFewRows {
-            path: train_path,
-            rows: official.len(),
-            needed: 6,
-        });
+        return Err(DataError::TooFewRows { path: train_path, rows: official.len(), needed: 6 });
     }
-    let classes = official
-        .labels
-        .iter()
-        .chain(&test.labels)
-        .max()
-        .map_or(0, |&m| m as usize + 1);
+    let classes = official.labels.iter().chain(&test.labels).max().map_or(0, |&m| m as usize + 1);
     official.classes = classes;
     test.classes = classes;
     let (train, valid) = split::last_sixth(official);
-    let is_fashion = dir.components().any(|c| {
-        c.as_os_str()
-            .to_string_lossy()
-            .to_lowercase()
-            .contains("fashion")
-    });
+    let is_fashion = dir.components().any(|c| c.as_os_str().to_string_lossy().to_lowercase().contains("fashion"));
     let description = DataDescription {
         source: dir.display().to_string(),
         kind: "idx".into(),
@@ -244,10 +149,5 @@ pub(crate) fn load_dir(dir: &Path) -> Result<Splits, DataError> {
         split_rule: split::official_rule(),
         attribution: is_fashion.then(|| FASHION_ATTRIBUTION.to_string()),
     };
-    Ok(Splits {
-        train,
-        valid,
-        test,
-        description,
-    })
+    Ok(Splits { train, valid, test, description })
 }

@@ -59,21 +59,10 @@ impl Knots {
         values.sort_unstable_by(f32::total_cmp);
         let n = values.len();
         let q = n.min(MAX_QUANTILES);
-        let mut knots = Knots {
-            values: Vec::new(),
-            lower: Vec::new(),
-            upper: Vec::new(),
-        };
+        let mut knots = Knots { values: Vec::new(), lower: Vec::new(), upper: Vec::new() };
         for i in 0..q {
             // Nearest-rank quantile at level i/(q-1): position round(i (n-1) / (q-1)); all rows if q == n.
-            let (pos, level) = if q == 1 {
-                (0, 0.5)
-            } else {
-                (
-                    (i * (n - 1) + (q - 1) / 2) / (q - 1),
-                    i as f32 / (q - 1) as f32,
-                )
-            };
+            let (pos, level) = if q == 1 { (0, 0.5) } else { ((i * (n - 1) + (q - 1) / 2) / (q - 1), i as f32 / (q - 1) as f32) };
             let v = values[pos];
             if knots.values.last() == Some(&v) {
                 *knots.upper.last_mut().expect("same length as values") = level;
@@ -131,11 +120,7 @@ fn training_set() -> PathBuf {
 /// Refuse empty or non-finite training data.
 fn check_train(train: &Dataset) -> Result<(), DataError> {
     if train.is_empty() || train.dim == 0 {
-        return Err(DataError::Empty {
-            path: training_set(),
-            detail: "preprocessing needs at least one training example with at least one feature"
-                .into(),
-        });
+        return Err(DataError::Empty { path: training_set(), detail: "preprocessing needs at least one training example with at least one feature".into() });
     }
     if let Some(at) = train.features.iter().position(|x| !x.is_finite()) {
         return Err(DataError::NonFinite {
@@ -169,11 +154,7 @@ impl FittedPreprocessing {
         if let Preprocessing::Pca { variance_kept } = kind
             && !(*variance_kept > 0.0 && *variance_kept <= 1.0)
         {
-            return Err(DataError::InvalidPreprocessing {
-                what: "variance_kept",
-                value: *variance_kept,
-                allowed: "(0, 1]",
-            });
+            return Err(DataError::InvalidPreprocessing { what: "variance_kept", value: *variance_kept, allowed: "(0, 1]" });
         }
         check_train(train)?;
         Ok(match kind {
@@ -188,8 +169,7 @@ impl FittedPreprocessing {
     pub fn input_dim(&self) -> usize {
         match self {
             FittedPreprocessing::None { dim } => *dim,
-            FittedPreprocessing::Standardise { mean, .. }
-            | FittedPreprocessing::Pca { mean, .. } => mean.len(),
+            FittedPreprocessing::Standardise { mean, .. } | FittedPreprocessing::Pca { mean, .. } => mean.len(),
             FittedPreprocessing::Uniformise { features } => features.len(),
         }
     }
@@ -208,13 +188,7 @@ impl FittedPreprocessing {
     /// # Panics
     /// If `data.dim` differs from [`input_dim`](Self::input_dim).
     pub fn apply(&self, data: &Dataset) -> Dataset {
-        assert_eq!(
-            data.dim,
-            self.input_dim(),
-            "preprocessing fitted on {} features applied to data with {}",
-            self.input_dim(),
-            data.dim
-        );
+        assert_eq!(data.dim, self.input_dim(), "preprocessing fitted on {} features applied to data with {}", self.input_dim(), data.dim);
         let mut out = data.clone();
         match self {
             FittedPreprocessing::None { .. } => {}
@@ -232,12 +206,7 @@ impl FittedPreprocessing {
                     }
                 }
             }
-            FittedPreprocessing::Pca {
-                mean,
-                components,
-                kept,
-                ..
-            } => {
+            FittedPreprocessing::Pca { mean, components, kept, .. } => {
                 out.features = project(data, mean, components, *kept);
                 out.dim = *kept;
                 out.image_shape = None;
@@ -262,17 +231,10 @@ fn fit_standardise(train: &Dataset) -> FittedPreprocessing {
         .zip(&mu)
         .map(|(v, m)| {
             let s = (v / train.len() as f64).sqrt();
-            if s < MIN_STD * m.abs().max(1.0) {
-                1.0
-            } else {
-                s as f32
-            }
+            if s < MIN_STD * m.abs().max(1.0) { 1.0 } else { s as f32 }
         })
         .collect();
-    FittedPreprocessing::Standardise {
-        mean: mu.iter().map(|&m| m as f32).collect(),
-        std,
-    }
+    FittedPreprocessing::Standardise { mean: mu.iter().map(|&m| m as f32).collect(), std }
 }
 
 /// Centre, covariance in f64 (blocked, via nalgebra's gemm), symmetric eigen-decomposition, keep the
@@ -283,25 +245,16 @@ fn fit_pca(variance_kept: f64, train: &Dataset) -> FittedPreprocessing {
     let mut cov = DMatrix::<f64>::zeros(d, d);
     for start in (0..n).step_by(BLOCK_ROWS) {
         let rows = BLOCK_ROWS.min(n - start);
-        let centred: Vec<f64> = train.features[start * d..(start + rows) * d]
-            .chunks_exact(d)
-            .flat_map(|row| row.iter().zip(&mu).map(|(&x, m)| f64::from(x) - m))
-            .collect();
+        let centred: Vec<f64> =
+            train.features[start * d..(start + rows) * d].chunks_exact(d).flat_map(|row| row.iter().zip(&mu).map(|(&x, m)| f64::from(x) - m)).collect();
         // Row-major rows×d is column-major d×rows: this is Xᵀ, and cov += Xᵀ X.
         let xt = DMatrix::from_vec(d, rows, centred);
         cov.gemm(1.0 / n as f64, &xt, &xt.transpose(), 1.0);
     }
     let eigen = SymmetricEigen::new(cov);
     let mut order: Vec<usize> = (0..d).collect();
-    order.sort_by(|&a, &b| {
-        eigen.eigenvalues[b]
-            .total_cmp(&eigen.eigenvalues[a])
-            .then(a.cmp(&b))
-    });
-    let values: Vec<f64> = order
-        .iter()
-        .map(|&i| eigen.eigenvalues[i].max(0.0))
-        .collect();
+    order.sort_by(|&a, &b| eigen.eigenvalues[b].total_cmp(&eigen.eigenvalues[a]).then(a.cmp(&b)));
+    let values: Vec<f64> = order.iter().map(|&i| eigen.eigenvalues[i].max(0.0)).collect();
     let total: f64 = values.iter().sum();
     let mut kept = d;
     let mut cum = 0.0;
@@ -315,19 +268,11 @@ fn fit_pca(variance_kept: f64, train: &Dataset) -> FittedPreprocessing {
     let mut components = Vec::with_capacity(kept * d);
     for &i in &order[..kept] {
         let col = eigen.eigenvectors.column(i);
-        let biggest = col
-            .iter()
-            .copied()
-            .fold(0.0f64, |b, x| if x.abs() > b.abs() { x } else { b });
+        let biggest = col.iter().copied().fold(0.0f64, |b, x| if x.abs() > b.abs() { x } else { b });
         let sign = if biggest < 0.0 { -1.0 } else { 1.0 };
         components.extend(col.iter().map(|&x| (sign * x) as f32));
     }
-    FittedPreprocessing::Pca {
-        variance_kept,
-        mean: mu.iter().map(|&m| m as f32).collect(),
-        components,
-        kept,
-    }
+    FittedPreprocessing::Pca { variance_kept, mean: mu.iter().map(|&m| m as f32).collect(), components, kept }
 }
 
 /// `(x - mean) · componentsᵀ` for every row, in f32 blocks through nalgebra's gemm.
@@ -338,10 +283,7 @@ fn project(data: &Dataset, mean: &[f32], components: &[f32], kept: usize) -> Vec
     let mut out = Vec::with_capacity(data.len() * kept);
     for start in (0..data.len()).step_by(BLOCK_ROWS) {
         let rows = BLOCK_ROWS.min(data.len() - start);
-        let centred: Vec<f32> = data.features[start * d..(start + rows) * d]
-            .chunks_exact(d)
-            .flat_map(|row| row.iter().zip(mean).map(|(x, m)| x - m))
-            .collect();
+        let centred: Vec<f32> = data.features[start * d..(start + rows) * d].chunks_exact(d).flat_map(|row| row.iter().zip(mean).map(|(x, m)| x - m)).collect();
         let xt = DMatrix::from_vec(d, rows, centred);
         // C Xᵀ is kept×rows column-major, which is rows×kept row-major: the output layout.
         out.extend_from_slice((&c * xt).as_slice());

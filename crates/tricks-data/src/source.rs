@@ -84,24 +84,13 @@ impl DataSource {
         }
         let path = PathBuf::from(spec);
         if !path.exists() {
-            return Err(DataError::NotFound {
-                path,
-                hint: SPEC_HINT.into(),
-            });
+            return Err(DataError::NotFound { path, hint: SPEC_HINT.into() });
         }
         if path.is_dir() {
             return Ok(DataSource::Idx(path));
         }
         let name = spec.to_lowercase();
-        if name.ends_with(".csv") || name.ends_with(".csv.gz") {
-            Ok(DataSource::Csv {
-                path,
-                label,
-                header,
-            })
-        } else {
-            Err(DataError::Unsupported { path })
-        }
+        if name.ends_with(".csv") || name.ends_with(".csv.gz") { Ok(DataSource::Csv { path, label, header }) } else { Err(DataError::Unsupported { path }) }
     }
 }
 
@@ -135,18 +124,11 @@ pub fn load(source: &DataSource) -> Result<Splits, DataError> {
                 } else {
                     "give a folder holding the four MNIST-format IDX files"
                 };
-                return Err(DataError::NotFound {
-                    path: dir.clone(),
-                    hint: hint.into(),
-                });
+                return Err(DataError::NotFound { path: dir.clone(), hint: hint.into() });
             }
             crate::idx::load_dir(dir)
         }
-        DataSource::Csv {
-            path,
-            label,
-            header,
-        } => load_csv(path, label, header),
+        DataSource::Csv { path, label, header } => load_csv(path, label, header),
     }
 }
 
@@ -154,11 +136,7 @@ pub fn load(source: &DataSource) -> Result<Splits, DataError> {
 fn load_csv(path: &Path, label: &LabelColumn, header: &Header) -> Result<Splits, DataError> {
     let data = crate::csv::load_file(path, label, header)?;
     if data.len() < split::MIN_ROWS_TO_SPLIT {
-        return Err(DataError::TooFewRows {
-            path: path.to_path_buf(),
-            rows: data.len(),
-            needed: split::MIN_ROWS_TO_SPLIT,
-        });
+        return Err(DataError::TooFewRows { path: path.to_path_buf(), rows: data.len(), needed: split::MIN_ROWS_TO_SPLIT });
     }
     let (train, valid, test) = split::shuffled(&data);
     let description = DataDescription {
@@ -172,10 +150,5 @@ fn load_csv(path: &Path, label: &LabelColumn, header: &Header) -> Result<Splits,
         split_rule: split::shuffled_rule(),
         attribution: None,
     };
-    Ok(Splits {
-        train,
-        valid,
-        test,
-        description,
-    })
+    Ok(Splits { train, valid, test, description })
 }

@@ -43,11 +43,7 @@ pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
 pub(crate) fn shuffled(data: &Dataset) -> (Dataset, Dataset, Dataset) {
     let order = permutation(data.len(), DATA_SEED);
     let (train, valid, _) = split_sizes(data.len());
-    (
-        data.subset(&order[..train]),
-        data.subset(&order[train..train + valid]),
-        data.subset(&order[train + valid..]),
-    )
+    (data.subset(&order[..train]), data.subset(&order[train..train + valid]), data.subset(&order[train + valid..]))
 }
 
 /// Hold out the last 1/6 of an official training set for validation, in file order (DLT).
@@ -74,8 +70,7 @@ pub(crate) fn shuffled_rule() -> String {
 
 /// Words for the split rule of data with an official test set.
 pub(crate) fn official_rule() -> String {
-    "validation = last 1/6 of the official training set, in file order (DLT); test = the official test set"
-        .to_string()
+    "validation = last 1/6 of the official training set, in file order (DLT); test = the official test set".to_string()
 }
 
 #[cfg(test)]

@@ -67,10 +67,9 @@ impl fmt::Display for MonitorError {
             MonitorError::NoTemperatures => {
                 write!(f, "AIS needs temperatures ≥ 1 (Salakhutdinov & Murray use {AIS_TEMPERATURES})")
             }
-            MonitorError::TooManyHidden { hidden, max } => write!(
-                f,
-                "exact log-partition enumerates 2^hidden configurations: {hidden} hidden units is more than the {max} allowed; use AIS"
-            ),
+            MonitorError::TooManyHidden { hidden, max } => {
+                write!(f, "exact log-partition enumerates 2^hidden configurations: {hidden} hidden units is more than the {max} allowed; use AIS")
+            }
             MonitorError::BinaryVisibleOnly { monitor } => {
                 write!(f, "{monitor} is defined for binary visible units only; this RBM has Gaussian visible units")
             }
@@ -174,9 +173,7 @@ pub fn ais_log_partition_from_base<B: Backend>(
     // Exact sample of the base model.
     let mut v = match units {
         VisibleUnits::Binary => bernoulli(sigmoid(b_a.clone()).repeat_dim(0, chains)),
-        VisibleUnits::Gaussian => {
-            b_a.clone().repeat_dim(0, chains) + Tensor::random([chains, d], burn::tensor::Distribution::Normal(0.0, 1.0), &device)
-        }
+        VisibleUnits::Gaussian => b_a.clone().repeat_dim(0, chains) + Tensor::random([chains, d], burn::tensor::Distribution::Normal(0.0, 1.0), &device),
     };
     // (RBM's visible term) − (A's visible term), per chain: log p*_β(v) = base term + β·this + Σ softplus(β a).
     let visible_difference = |v: &Tensor<B, 2>| -> Tensor<B, 2> {
@@ -196,8 +193,7 @@ pub fn ais_log_partition_from_base<B: Backend>(
     for (step, pair) in betas.windows(2).enumerate() {
         let (previous, beta) = (pair[0], pair[1]);
         let a = v.clone().matmul(w.clone()) + c.clone();
-        let increment = visible_difference(&v) * (beta - previous)
-            + (softplus_value(a.clone() * beta) - softplus_value(a.clone() * previous)).sum_dim(1);
+        let increment = visible_difference(&v) * (beta - previous) + (softplus_value(a.clone() * beta) - softplus_value(a.clone() * previous)).sum_dim(1);
         partial = Some(match partial.take() {
             Some(p) => p + increment,
             None => increment,
@@ -224,13 +220,7 @@ pub fn ais_log_partition_from_base<B: Backend>(
     let ratios: Vec<f64> = log_w.iter().map(|l| (l - max).exp()).collect();
     let mean = ratios.iter().sum::<f64>() / chains as f64;
     let variance = ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (chains.max(2) - 1) as f64;
-    Ok(AisEstimate {
-        log_z: log_z_base + max + mean.ln(),
-        log_z_std: variance.sqrt() / (mean * (chains as f64).sqrt()),
-        log_z_base,
-        chains,
-        temperatures,
-    })
+    Ok(AisEstimate { log_z: log_z_base + max + mean.ln(), log_z_std: variance.sqrt() / (mean * (chains as f64).sqrt()), log_z_base, chains, temperatures })
 }
 
 /// log Z exactly, by enumerating the 2^hidden hidden configurations in chunks and summing out the visible

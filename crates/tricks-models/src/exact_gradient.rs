@@ -11,11 +11,7 @@ use burn::tensor::{Tensor, backend::Backend};
 
 /// A tensor equal to `value` whose gradient with respect to `input` is `derivative` ⊙ (incoming
 /// gradient), element-wise. `value` and `derivative` must be computed from `input.detach()`.
-pub fn with_derivative<B: Backend, const D: usize>(
-    input: Tensor<B, D>,
-    value: Tensor<B, D>,
-    derivative: Tensor<B, D>,
-) -> Tensor<B, D> {
+pub fn with_derivative<B: Backend, const D: usize>(input: Tensor<B, D>, value: Tensor<B, D>, derivative: Tensor<B, D>) -> Tensor<B, D> {
     // (input − input.detach()) is exactly zero, so the sum is exactly `value`.
     value + (input.clone() - input.detach()) * derivative
 }

@@ -11,14 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// A linear layer with weights U(−r, r), r = gain·√(6/(fan_in+fan_out)), and zero biases (p.14-15).
 /// `ids` is the pair of parameter ids (weight, bias); see [`param_ids`].
-pub fn glorot_linear<B: Backend>(
-    fan_in: usize,
-    fan_out: usize,
-    gain: f64,
-    rng: &mut ChaCha8Rng,
-    ids: [ParamId; 2],
-    device: &B::Device,
-) -> Linear<B> {
+pub fn glorot_linear<B: Backend>(fan_in: usize, fan_out: usize, gain: f64, rng: &mut ChaCha8Rng, ids: [ParamId; 2], device: &B::Device) -> Linear<B> {
     let r = (gain * (6.0 / (fan_in + fan_out) as f64).sqrt()) as f32;
     let weights: Vec<f32> = (0..fan_in * fan_out).map(|_| rng.random_range(-r..=r)).collect();
     linear(TensorData::new(weights, [fan_in, fan_out]), fan_out, ids, device)

@@ -18,25 +18,14 @@ pub(crate) type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 pub(crate) type DrawResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// Draws a `size` picture on a white background with `draw`, then writes it to `path` as PNG.
-pub(crate) fn render_png(
-    path: &Path,
-    size: (u32, u32),
-    draw: impl FnOnce(&Area<'_>) -> DrawResult,
-) -> Result<(), PlotError> {
+pub(crate) fn render_png(path: &Path, size: (u32, u32), draw: impl FnOnce(&Area<'_>) -> DrawResult) -> Result<(), PlotError> {
     if !font::ensure() {
-        return Err(PlotError::draw(
-            path,
-            "the embedded font could not be registered",
-        ));
+        return Err(PlotError::draw(path, "the embedded font could not be registered"));
     }
     let mut rgb = vec![255u8; size.0 as usize * size.1 as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, size).into_drawing_area();
-        let drawn = root
-            .fill(&WHITE)
-            .map_err(Into::into)
-            .and_then(|()| draw(&root))
-            .and_then(|()| root.present().map_err(Into::into));
+        let drawn = root.fill(&WHITE).map_err(Into::into).and_then(|()| draw(&root)).and_then(|()| root.present().map_err(Into::into));
         drawn.map_err(|e| PlotError::draw(path, e))?;
     }
     write_png(path, size, &rgb)
@@ -45,18 +34,13 @@ pub(crate) fn render_png(
 /// Encodes an RGB8 buffer of `size` as PNG and writes it atomically to `path`.
 pub(crate) fn write_png(path: &Path, size: (u32, u32), rgb: &[u8]) -> Result<(), PlotError> {
     let mut bytes = Vec::new();
-    PngEncoder::new(&mut bytes)
-        .write_image(rgb, size.0, size.1, image::ColorType::Rgb8)
-        .map_err(|e| PlotError::draw(path, format!("PNG encoding: {e}")))?;
+    PngEncoder::new(&mut bytes).write_image(rgb, size.0, size.1, image::ColorType::Rgb8).map_err(|e| PlotError::draw(path, format!("PNG encoding: {e}")))?;
     write_atomic(path, &bytes)
 }
 
 /// The temporary file used while writing `path`: hidden, same directory, unique per process.
 pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
@@ -66,15 +50,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
         return Err(PlotError::input(path, "the path names no file"));
     }
     let tmp = temp_path(path);
-    let written = File::create(&tmp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| fs::rename(&tmp, path));
+    let written = File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all())).and_then(|()| fs::rename(&tmp, path));
     written.map_err(|source| {
         // The temporary may not exist (create failed); nothing to do then.
         let _ = fs::remove_file(&tmp);
-        PlotError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        PlotError::Io { path: path.to_path_buf(), source }
     })
 }

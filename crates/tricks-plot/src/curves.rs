@@ -17,12 +17,7 @@ const LOG_RATIO: f64 = 20.0;
 /// right; a series keeps its colour across both panels by label. The loss axis is logarithmic
 /// when every finite loss is positive and they span more than a factor of 20. Non-finite points
 /// are skipped; an empty panel says so.
-pub fn learning_curves(
-    path: &Path,
-    title: &str,
-    train_loss: &[Series],
-    valid_error: &[Series],
-) -> Result<(), PlotError> {
+pub fn learning_curves(path: &Path, title: &str, train_loss: &[Series], valid_error: &[Series]) -> Result<(), PlotError> {
     let mut labels: Vec<&str> = Vec::new();
     for s in train_loss.iter().chain(valid_error) {
         if !labels.contains(&s.label.as_str()) {
@@ -32,11 +27,7 @@ pub fn learning_curves(
     let colour_of = |s: &Series| colour(labels.iter().position(|l| *l == s.label).unwrap_or(0));
     let train_colours: Vec<RGBColor> = train_loss.iter().map(colour_of).collect();
     let valid_colours: Vec<RGBColor> = valid_error.iter().map(colour_of).collect();
-    let entries: Vec<(&str, RGBColor)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| (l, colour(i)))
-        .collect();
+    let entries: Vec<(&str, RGBColor)> = labels.iter().enumerate().map(|(i, &l)| (l, colour(i))).collect();
     let log_loss = y_extent(train_loss).is_some_and(|(lo, hi)| lo > 0.0 && hi / lo > LOG_RATIO);
     let x = x_range(&[train_loss, valid_error]);
     render_png(path, (1000, 900), |root| {

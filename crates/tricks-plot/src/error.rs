@@ -42,22 +42,14 @@ pub enum PlotError {
 
 impl PlotError {
     pub(crate) fn embedding(message: impl ToString) -> Self {
-        Self::Embedding {
-            message: message.to_string(),
-        }
+        Self::Embedding { message: message.to_string() }
     }
 
     pub(crate) fn draw(path: &std::path::Path, message: impl ToString) -> Self {
-        Self::Draw {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        }
+        Self::Draw { path: path.to_path_buf(), message: message.to_string() }
     }
 
     pub(crate) fn input(path: &std::path::Path, message: impl ToString) -> Self {
-        Self::Input {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        }
+        Self::Input { path: path.to_path_buf(), message: message.to_string() }
     }
 }

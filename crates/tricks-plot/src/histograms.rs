@@ -16,12 +16,7 @@ const PANEL: (u32, u32) = (380, 280);
 /// Writes one histogram of `bins` bins (at least 1) per `(title, values)` panel, panels in a
 /// near-square grid under `title`. Each panel's x axis spans its own finite values and is labelled
 /// with their count, mean and standard deviation; non-finite values are counted and skipped.
-pub fn histograms(
-    path: &Path,
-    title: &str,
-    panels: &[(String, Vec<f32>)],
-    bins: usize,
-) -> Result<(), PlotError> {
+pub fn histograms(path: &Path, title: &str, panels: &[(String, Vec<f32>)], bins: usize) -> Result<(), PlotError> {
     let bins = bins.max(1);
     let n = panels.len().max(1);
     let cols = (n as f64).sqrt().ceil() as usize;
@@ -41,19 +36,11 @@ pub fn histograms(
 }
 
 fn panel(area: &Area<'_>, name: &str, values: &[f32], bins: usize) -> DrawResult {
-    let finite: Vec<f64> = values
-        .iter()
-        .filter(|v| v.is_finite())
-        .map(|&v| f64::from(v))
-        .collect();
+    let finite: Vec<f64> = values.iter().filter(|v| v.is_finite()).map(|&v| f64::from(v)).collect();
     let skipped = values.len() - finite.len();
     let chart = |x: std::ops::Range<f64>, y_max: f64, desc: String| {
-        let mut chart = ChartBuilder::on(area)
-            .margin(10)
-            .caption(name, text(17))
-            .x_label_area_size(44)
-            .y_label_area_size(56)
-            .build_cartesian_2d(x, 0.0..y_max)?;
+        let mut chart =
+            ChartBuilder::on(area).margin(10).caption(name, text(17)).x_label_area_size(44).y_label_area_size(56).build_cartesian_2d(x, 0.0..y_max)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -70,17 +57,10 @@ fn panel(area: &Area<'_>, name: &str, values: &[f32], bins: usize) -> DrawResult
             .draw()?;
         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(chart)
     };
-    let skipped_note = if skipped > 0 {
-        format!("  ({skipped} non-finite)")
-    } else {
-        String::new()
-    };
+    let skipped_note = if skipped > 0 { format!("  ({skipped} non-finite)") } else { String::new() };
     let Some((lo, hi)) = extent(finite.iter().copied()) else {
         let chart = chart(0.0..1.0, 1.0, format!("n=0{skipped_note}"))?;
-        return note(
-            &chart.plotting_area().strip_coord_spec(),
-            "no finite values",
-        );
+        return note(&chart.plotting_area().strip_coord_spec(), "no finite values");
     };
     let (lo, hi) = if hi > lo { (lo, hi) } else { pad_flat(lo) };
     let width = (hi - lo) / bins as f64;
@@ -91,35 +71,18 @@ fn panel(area: &Area<'_>, name: &str, values: &[f32], bins: usize) -> DrawResult
     let count = finite.len() as f64;
     let mean = finite.iter().sum::<f64>() / count;
     let sd = (finite.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / count).sqrt();
-    let desc = format!(
-        "n={}  mean={}  sd={}{skipped_note}",
-        finite.len(),
-        fmt_num(mean),
-        fmt_num(sd)
-    );
+    let desc = format!("n={}  mean={}  sd={}{skipped_note}", finite.len(), fmt_num(mean), fmt_num(sd));
     let y_max = *counts.iter().max().unwrap_or(&1) as f64 * 1.08;
     let mut chart = chart(pad_linear((lo, hi)), y_max, desc)?;
     let bar = |i: usize| (lo + i as f64 * width, lo + (i + 1) as f64 * width);
-    chart.draw_series(
-        counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, &c)| {
-                let (a, b) = bar(i);
-                Rectangle::new([(a, 0.0), (b, c as f64)], colour(0).mix(0.85).filled())
-            }),
-    )?;
-    chart.draw_series(
-        counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(i, &c)| {
-                let (a, b) = bar(i);
-                Rectangle::new([(a, 0.0), (b, c as f64)], WHITE.stroke_width(1))
-            }),
-    )?;
+    chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
+        let (a, b) = bar(i);
+        Rectangle::new([(a, 0.0), (b, c as f64)], colour(0).mix(0.85).filled())
+    }))?;
+    chart.draw_series(counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(i, &c)| {
+        let (a, b) = bar(i);
+        Rectangle::new([(a, 0.0), (b, c as f64)], WHITE.stroke_width(1))
+    }))?;
     Ok(())
 }
 
@@ -132,12 +95,6 @@ fn pad_flat(v: f64) -> (f64, f64) {
 /// A grey note in the middle of `area`.
 pub(crate) fn note(area: &Area<'_>, msg: &str) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
-    let style = text(18)
-        .color(&RGBColor(120, 120, 120))
-        .pos(Pos::new(HPos::Center, VPos::Center));
-    Ok(area.draw(&Text::new(
-        msg.to_string(),
-        (w as i32 / 2, h as i32 / 2),
-        style,
-    ))?)
+    let style = text(18).color(&RGBColor(120, 120, 120)).pos(Pos::new(HPos::Center, VPos::Center));
+    Ok(area.draw(&Text::new(msg.to_string(), (w as i32 / 2, h as i32 / 2), style))?)
 }

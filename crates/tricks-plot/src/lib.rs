@@ -39,9 +39,6 @@ pub struct Series {
 impl Series {
     /// A series named `label` through `points`.
     pub fn new(label: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
-        Self {
-            label: label.into(),
-            points,
-        }
+        Self { label: label.into(), points }
     }
 }

@@ -19,32 +19,13 @@ const MARKED_POINTS: usize = 40;
 /// Line chart of `series` against `x_label`, one panel, legend on the right (series with an empty
 /// label are left out of it). `log_y` is honoured when every finite y is positive; otherwise the
 /// axis is linear. Non-finite points are skipped (lines break there).
-pub fn lines(
-    path: &Path,
-    title: &str,
-    x_label: &str,
-    y_label: &str,
-    series: &[Series],
-    log_y: bool,
-) -> Result<(), PlotError> {
+pub fn lines(path: &Path, title: &str, x_label: &str, y_label: &str, series: &[Series], log_y: bool) -> Result<(), PlotError> {
     let colours: Vec<RGBColor> = (0..series.len()).map(colour).collect();
-    let entries: Vec<(&str, RGBColor)> = series
-        .iter()
-        .zip(&colours)
-        .map(|(s, &c)| (s.label.as_str(), c))
-        .collect();
+    let entries: Vec<(&str, RGBColor)> = series.iter().zip(&colours).map(|(s, &c)| (s.label.as_str(), c)).collect();
     render_png(path, (1000, 600), |root| {
         let body = titled(root, title)?;
         let (plot, legend) = split_legend(&body, &entries)?;
-        let panel = Chart {
-            x_label,
-            y_label,
-            series,
-            colours: &colours,
-            log_y,
-            x_range: x_range(&[series]),
-            ..Chart::default()
-        };
+        let panel = Chart { x_label, y_label, series, colours: &colours, log_y, x_range: x_range(&[series]), ..Chart::default() };
         draw_panel(&plot, &panel)?;
         draw_legend(&legend, &entries)
     })
@@ -69,23 +50,13 @@ pub(crate) struct Chart<'a> {
 }
 
 /// `root` below a title line, or `root` itself for an empty title.
-pub(crate) fn titled<'a>(
-    root: &Area<'a>,
-    title: &str,
-) -> Result<Area<'a>, Box<dyn std::error::Error + Send + Sync>> {
-    if title.is_empty() {
-        Ok(root.clone())
-    } else {
-        Ok(root.titled(title, text(24))?)
-    }
+pub(crate) fn titled<'a>(root: &Area<'a>, title: &str) -> Result<Area<'a>, Box<dyn std::error::Error + Send + Sync>> {
+    if title.is_empty() { Ok(root.clone()) } else { Ok(root.titled(title, text(24))?) }
 }
 
 /// Finite points of `series`.
 fn finite(series: &[Series]) -> impl Iterator<Item = (f64, f64)> + '_ {
-    series
-        .iter()
-        .flat_map(|s| s.points.iter().copied())
-        .filter(|(x, y)| x.is_finite() && y.is_finite())
+    series.iter().flat_map(|s| s.points.iter().copied()).filter(|(x, y)| x.is_finite() && y.is_finite())
 }
 
 /// Padded range of the finite x values of all `groups`; `0..1` when there are none.
@@ -128,13 +99,7 @@ pub(crate) fn draw_panel(area: &Area<'_>, p: &Chart<'_>) -> DrawResult {
         Some(e) if wanted_log => {
             let y = pad_log(e);
             let (bold, light) = log_ticks(&y);
-            chart(
-                area,
-                p,
-                x,
-                y.log_scale().with_key_points(bold).with_light_points(light),
-                true,
-            )
+            chart(area, p, x, y.log_scale().with_key_points(bold).with_light_points(light), true)
         }
         Some(e) => chart(area, p, x, pad_linear(e), false),
         None => chart(area, p, x, 0.0..1.0, false),
@@ -147,16 +112,9 @@ where
     Y::CoordDescType: ValueFormatter<f64>,
 {
     // (margin, x label area, y label area, tick text, axis text, caption text)
-    let (margin, x_area, y_area, ticks, desc, caption) = if p.compact {
-        (8, 40, 60, 12, 13, 16)
-    } else {
-        (12, 48, 72, 14, 16, 18)
-    };
+    let (margin, x_area, y_area, ticks, desc, caption) = if p.compact { (8, 40, 60, 12, 13, 16) } else { (12, 48, 72, 14, 16, 18) };
     let mut builder = ChartBuilder::on(area);
-    builder
-        .margin(margin)
-        .x_label_area_size(x_area)
-        .y_label_area_size(y_area);
+    builder.margin(margin).x_label_area_size(x_area).y_label_area_size(y_area);
     if !p.caption.is_empty() {
         builder.caption(p.caption, text(caption));
     }
@@ -177,18 +135,9 @@ where
     if let Some(r) = p.reference.filter(|r| r.is_finite() && (!log || *r > 0.0)) {
         let (x0, x1) = (p.x_range.start, p.x_range.end);
         let grey = RGBColor(90, 90, 90);
-        chart.draw_series(std::iter::once(DashedPathElement::new(
-            vec![(x0, r), (x1, r)],
-            6,
-            4,
-            grey.stroke_width(2),
-        )))?;
-        let style = text(ticks)
-            .color(&grey)
-            .pos(Pos::new(HPos::Right, VPos::Bottom));
-        chart.draw_series(std::iter::once(
-            EmptyElement::at((x1, r)) + Text::new(fmt_num(r), (-4, -3), style),
-        ))?;
+        chart.draw_series(std::iter::once(DashedPathElement::new(vec![(x0, r), (x1, r)], 6, 4, grey.stroke_width(2))))?;
+        let style = text(ticks).color(&grey).pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart.draw_series(std::iter::once(EmptyElement::at((x1, r)) + Text::new(fmt_num(r), (-4, -3), style)))?;
     }
     for (s, &c) in p.series.iter().zip(p.colours) {
         for seg in segments(s, log) {
@@ -201,16 +150,10 @@ where
     }
     let total: usize = p.series.iter().map(|s| s.points.len()).sum();
     if y_extent(p.series).is_none() {
-        let note = if total == 0 {
-            "no data".to_string()
-        } else {
-            format!("no finite values ({total} skipped)")
-        };
+        let note = if total == 0 { "no data".to_string() } else { format!("no finite values ({total} skipped)") };
         let plot = chart.plotting_area().strip_coord_spec();
         let (w, h) = plot.dim_in_pixel();
-        let style = text(18)
-            .color(&RGBColor(120, 120, 120))
-            .pos(Pos::new(HPos::Center, VPos::Center));
+        let style = text(18).color(&RGBColor(120, 120, 120)).pos(Pos::new(HPos::Center, VPos::Center));
         plot.draw(&Text::new(note, (w as i32 / 2, h as i32 / 2), style))?;
     }
     Ok(())
@@ -218,20 +161,13 @@ where
 
 /// Splits `area` into a plot part and a legend column wide enough for the labelled `entries`
 /// (no column when no entry has a label).
-pub(crate) fn split_legend<'a>(
-    area: &Area<'a>,
-    entries: &[(&str, RGBColor)],
-) -> Result<(Area<'a>, Area<'a>), Box<dyn std::error::Error + Send + Sync>> {
+pub(crate) fn split_legend<'a>(area: &Area<'a>, entries: &[(&str, RGBColor)]) -> Result<(Area<'a>, Area<'a>), Box<dyn std::error::Error + Send + Sync>> {
     let mut widest = 0;
     for (label, _) in entries.iter().filter(|(l, _)| !l.is_empty()) {
         widest = widest.max(area.estimate_text_size(label, &text(15))?.0);
     }
     let width = area.dim_in_pixel().0;
-    let column = if widest == 0 {
-        0
-    } else {
-        (widest + 56).min(width * 2 / 5)
-    };
+    let column = if widest == 0 { 0 } else { (widest + 56).min(width * 2 / 5) };
     Ok(area.split_horizontally(width - column))
 }
 

@@ -39,11 +39,7 @@ pub struct Panel {
 impl Panel {
     /// A linear panel titled `title` with `series` and no reference line.
     pub fn new(title: impl Into<String>, series: Vec<Series>) -> Self {
-        Self {
-            title: title.into(),
-            series,
-            ..Self::default()
-        }
+        Self { title: title.into(), series, ..Self::default() }
     }
 }
 
@@ -51,12 +47,7 @@ impl Panel {
 /// legend on the right that names each series label once, in one colour across panels. A
 /// panel's `reference` is drawn as a dashed line and kept in its y range. Non-finite points are
 /// skipped; a panel without finite points says so.
-pub fn line_grid(
-    path: &Path,
-    title: &str,
-    x_label: &str,
-    panels: &[Panel],
-) -> Result<(), PlotError> {
+pub fn line_grid(path: &Path, title: &str, x_label: &str, panels: &[Panel]) -> Result<(), PlotError> {
     let mut labels: Vec<&str> = Vec::new();
     for s in panels.iter().flat_map(|p| &p.series) {
         if !s.label.is_empty() && !labels.contains(&s.label.as_str()) {
@@ -64,35 +55,21 @@ pub fn line_grid(
         }
     }
     let colour_of = |s: &Series| colour(labels.iter().position(|l| *l == s.label).unwrap_or(0));
-    let colours: Vec<Vec<RGBColor>> = panels
-        .iter()
-        .map(|p| p.series.iter().map(colour_of).collect())
-        .collect();
-    let entries: Vec<(&str, RGBColor)> = labels
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| (l, colour(i)))
-        .collect();
+    let colours: Vec<Vec<RGBColor>> = panels.iter().map(|p| p.series.iter().map(colour_of).collect()).collect();
+    let entries: Vec<(&str, RGBColor)> = labels.iter().enumerate().map(|(i, &l)| (l, colour(i))).collect();
     let groups: Vec<&[Series]> = panels.iter().map(|p| p.series.as_slice()).collect();
     let x = x_range(&groups);
     let legend_w = legend_width(&entries);
     let (rows, cols) = grid(panels.len());
     let title_h = if title.is_empty() { 0 } else { TITLE_H };
-    let size = (
-        cols as u32 * CELL.0 + legend_w,
-        rows as u32 * CELL.1 + title_h,
-    );
+    let size = (cols as u32 * CELL.0 + legend_w, rows as u32 * CELL.1 + title_h);
     render_png(path, size, |root| {
         let body = titled(root, title)?;
         let (cells, legend) = body.split_horizontally(cols as u32 * CELL.0);
         if panels.is_empty() {
             return note(&cells, "no data");
         }
-        for ((p, c), area) in panels
-            .iter()
-            .zip(&colours)
-            .zip(cells.split_evenly((rows, cols)))
-        {
+        for ((p, c), area) in panels.iter().zip(&colours).zip(cells.split_evenly((rows, cols))) {
             let chart = Chart {
                 x_label,
                 y_label: "",
@@ -123,18 +100,7 @@ fn legend_width(entries: &[(&str, RGBColor)]) -> u32 {
         return 0;
     }
     let style = text(15);
-    entries
-        .iter()
-        .filter(|(l, _)| !l.is_empty())
-        .map(|(l, _)| {
-            style
-                .font
-                .box_size(l)
-                .map_or(8 * l.len() as u32, |(w, _)| w)
-                + 56
-        })
-        .max()
-        .unwrap_or(0)
+    entries.iter().filter(|(l, _)| !l.is_empty()).map(|(l, _)| style.font.box_size(l).map_or(8 * l.len() as u32, |(w, _)| w) + 56).max().unwrap_or(0)
 }
 
 /// The histograms of one tensor's values over training, one [`HistogramSnapshot`] per
@@ -169,17 +135,10 @@ pub struct HistogramSnapshot {
 /// panel's rows by spreading each count evenly over its bin. Snapshots with a non-finite time or
 /// range, `min > max` or no positive finite count are skipped and counted in the axis label;
 /// non-finite or negative counts are taken as 0.
-pub fn histogram_history(
-    path: &Path,
-    title: &str,
-    panels: &[HistogramHistory],
-) -> Result<(), PlotError> {
+pub fn histogram_history(path: &Path, title: &str, panels: &[HistogramHistory]) -> Result<(), PlotError> {
     let (rows, cols) = grid(panels.len());
     let title_h = if title.is_empty() { 0 } else { TITLE_H };
-    let size = (
-        cols as u32 * CELL.0 + BAR_COLUMN,
-        rows as u32 * CELL.1 + title_h,
-    );
+    let size = (cols as u32 * CELL.0 + BAR_COLUMN, rows as u32 * CELL.1 + title_h);
     render_png(path, size, |root| {
         let body = titled(root, title)?;
         let (cells, bar) = body.split_horizontally(cols as u32 * CELL.0);
@@ -195,18 +154,12 @@ pub fn histogram_history(
 
 /// A snapshot's usable counts: finite and non-negative, others as 0.
 fn clean_counts(s: &HistogramSnapshot) -> impl Iterator<Item = f64> + '_ {
-    s.counts
-        .iter()
-        .map(|&c| if c.is_finite() && c > 0.0 { c } else { 0.0 })
+    s.counts.iter().map(|&c| if c.is_finite() && c > 0.0 { c } else { 0.0 })
 }
 
 /// Whether `s` can be drawn: finite time and range, `min <= max`, some positive count.
 fn usable(s: &HistogramSnapshot) -> bool {
-    s.time.is_finite()
-        && s.min.is_finite()
-        && s.max.is_finite()
-        && s.min <= s.max
-        && clean_counts(s).any(|c| c > 0.0)
+    s.time.is_finite() && s.min.is_finite() && s.max.is_finite() && s.min <= s.max && clean_counts(s).any(|c| c > 0.0)
 }
 
 /// Counts of `s` spread over `ROWS` equal rows of `[lo, hi)` (hi > lo), each bin's count evenly
@@ -223,12 +176,7 @@ fn rebin(s: &HistogramSnapshot, lo: f64, hi: f64) -> Vec<f64> {
             continue;
         }
         let (a, b) = (s.min + j as f64 * width, s.min + (j + 1) as f64 * width);
-        for (r, cell) in out
-            .iter_mut()
-            .enumerate()
-            .take(row_of(b) + 1)
-            .skip(row_of(a))
-        {
+        for (r, cell) in out.iter_mut().enumerate().take(row_of(b) + 1).skip(row_of(a)) {
             let (r0, r1) = (lo + r as f64 * row_h, lo + (r + 1) as f64 * row_h);
             let overlap = b.min(r1) - a.max(r0);
             if overlap > 0.0 {
@@ -249,24 +197,8 @@ fn column_edges(times: &[f64]) -> Vec<(f64, f64)> {
         .map(|i| {
             let right = if i + 1 < n { mid(i) } else { f64::NAN };
             let left = if i > 0 { mid(i - 1) } else { f64::NAN };
-            let l = if left.is_nan() {
-                if right.is_nan() {
-                    times[i] - lone(times[i])
-                } else {
-                    2.0 * times[i] - right
-                }
-            } else {
-                left
-            };
-            let r = if right.is_nan() {
-                if left.is_nan() {
-                    times[i] + lone(times[i])
-                } else {
-                    2.0 * times[i] - left
-                }
-            } else {
-                right
-            };
+            let l = if left.is_nan() { if right.is_nan() { times[i] - lone(times[i]) } else { 2.0 * times[i] - right } } else { left };
+            let r = if right.is_nan() { if left.is_nan() { times[i] + lone(times[i]) } else { 2.0 * times[i] - left } } else { right };
             (l, r)
         })
         .collect()
@@ -274,16 +206,11 @@ fn column_edges(times: &[f64]) -> Vec<(f64, f64)> {
 
 fn heat_panel(area: &Area<'_>, p: &HistogramHistory) -> DrawResult {
     // Latest recording first, so that the stable sort and dedup keep it for a repeated time.
-    let mut snaps: Vec<&HistogramSnapshot> =
-        p.snapshots.iter().rev().filter(|s| usable(s)).collect();
+    let mut snaps: Vec<&HistogramSnapshot> = p.snapshots.iter().rev().filter(|s| usable(s)).collect();
     let skipped = p.snapshots.len() - snaps.len();
     snaps.sort_by(|a, b| a.time.total_cmp(&b.time));
     snaps.dedup_by(|later, first| later.time == first.time);
-    let desc = if skipped > 0 {
-        format!("examples seen   ({skipped} empty or non-finite skipped)")
-    } else {
-        "examples seen".to_string()
-    };
+    let desc = if skipped > 0 { format!("examples seen   ({skipped} empty or non-finite skipped)") } else { "examples seen".to_string() };
     let times: Vec<f64> = snaps.iter().map(|s| s.time).collect();
     let edges = column_edges(&times);
     let x: Range<f64> = match (edges.first(), edges.last()) {
@@ -299,12 +226,7 @@ fn heat_panel(area: &Area<'_>, p: &HistogramHistory) -> DrawResult {
         None => (0.0, 1.0),
     };
     let y = pad_linear((lo, hi));
-    let mut chart = ChartBuilder::on(area)
-        .margin(8)
-        .caption(&p.title, text(16))
-        .x_label_area_size(40)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x, y)?;
+    let mut chart = ChartBuilder::on(area).margin(8).caption(&p.title, text(16)).x_label_area_size(40).y_label_area_size(60).build_cartesian_2d(x, y)?;
     chart
         .configure_mesh()
         .disable_mesh()
@@ -318,27 +240,17 @@ fn heat_panel(area: &Area<'_>, p: &HistogramHistory) -> DrawResult {
         .axis_desc_style(text(13))
         .draw()?;
     if snaps.is_empty() {
-        let msg = if skipped > 0 {
-            format!("no usable snapshots ({skipped} skipped)")
-        } else {
-            "no data".to_string()
-        };
+        let msg = if skipped > 0 { format!("no usable snapshots ({skipped} skipped)") } else { "no data".to_string() };
         return note(&chart.plotting_area().strip_coord_spec(), &msg);
     }
     let row_h = (hi - lo) / ROWS as f64;
     for (s, &(l, r)) in snaps.iter().zip(&edges) {
         let cells = rebin(s, lo, hi);
         let top = cells.iter().copied().fold(0.0, f64::max);
-        chart.draw_series(
-            cells
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0.0)
-                .map(|(i, &c)| {
-                    let (v0, v1) = (lo + i as f64 * row_h, lo + (i + 1) as f64 * row_h);
-                    Rectangle::new([(l, v0), (r, v1)], ylgnbu(c / top).filled())
-                }),
-        )?;
+        chart.draw_series(cells.iter().enumerate().filter(|(_, c)| **c > 0.0).map(|(i, &c)| {
+            let (v0, v1) = (lo + i as f64 * row_h, lo + (i + 1) as f64 * row_h);
+            Rectangle::new([(l, v0), (r, v1)], ylgnbu(c / top).filled())
+        }))?;
     }
     Ok(())
 }
@@ -346,22 +258,9 @@ fn heat_panel(area: &Area<'_>, p: &HistogramHistory) -> DrawResult {
 /// Sequential colour map at `t` in `[0, 1]` (clamped; NaN as 0): ColorBrewer's YlGnBu, pale
 /// yellow for few to dark blue for many, so that near-empty cells fade into the white background.
 fn ylgnbu(t: f64) -> RGBColor {
-    const STOPS: [(u8, u8, u8); 9] = [
-        (255, 255, 217),
-        (237, 248, 177),
-        (199, 233, 180),
-        (127, 205, 187),
-        (65, 182, 196),
-        (29, 145, 192),
-        (34, 94, 168),
-        (37, 52, 148),
-        (8, 29, 88),
-    ];
-    let t = if t.is_finite() {
-        t.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
+    const STOPS: [(u8, u8, u8); 9] =
+        [(255, 255, 217), (237, 248, 177), (199, 233, 180), (127, 205, 187), (65, 182, 196), (29, 145, 192), (34, 94, 168), (37, 52, 148), (8, 29, 88)];
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
     let pos = t * (STOPS.len() - 1) as f64;
     let i = (pos.floor() as usize).min(STOPS.len() - 2);
     let f = pos - i as f64;
@@ -374,11 +273,7 @@ fn ylgnbu(t: f64) -> RGBColor {
 fn colour_bar(area: &Area<'_>) -> DrawResult {
     let (x0, x1, y0, y1) = (16, 36, 40, 280);
     let label = text(13).pos(Pos::new(HPos::Left, VPos::Center));
-    area.draw(&Text::new(
-        "count / column max",
-        (8, 20),
-        text(13).pos(Pos::new(HPos::Left, VPos::Center)),
-    ))?;
+    area.draw(&Text::new("count / column max", (8, 20), text(13).pos(Pos::new(HPos::Left, VPos::Center))))?;
     for y in y0..y1 {
         let t = f64::from(y1 - 1 - y) / f64::from(y1 - y0 - 1);
         area.draw(&PathElement::new(vec![(x0, y), (x1, y)], ylgnbu(t)))?;
@@ -397,12 +292,7 @@ mod tests {
     use super::*;
 
     fn snap(min: f64, max: f64, counts: Vec<f64>) -> HistogramSnapshot {
-        HistogramSnapshot {
-            time: 0.0,
-            min,
-            max,
-            counts,
-        }
+        HistogramSnapshot { time: 0.0, min, max, counts }
     }
 
     #[test]

@@ -35,11 +35,7 @@ pub(crate) fn text(size: u32) -> TextStyle<'static> {
 /// Compact tick label: `0`, `0.25`, `1.5e-4`, `12k`, `1.2M`.
 pub(crate) fn fmt_num(v: f64) -> String {
     fn trim(s: String) -> String {
-        if s.contains('.') {
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        } else {
-            s
-        }
+        if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
     }
     let a = v.abs();
     if a < 1e-12 {
@@ -70,29 +66,17 @@ pub(crate) fn pad_linear((lo, hi): (f64, f64)) -> Range<f64> {
     let span = hi - lo;
     if span <= f64::EPSILON * hi.abs().max(lo.abs()).max(1e-300) {
         let d = if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 };
-        let low = if lo >= 0.0 && lo - d < 0.0 {
-            0.0
-        } else {
-            lo - d
-        };
+        let low = if lo >= 0.0 && lo - d < 0.0 { 0.0 } else { lo - d };
         return low..hi + d;
     }
     let m = span * 0.04;
-    let low = if lo >= 0.0 && lo - m < 0.0 {
-        0.0
-    } else {
-        lo - m
-    };
+    let low = if lo >= 0.0 && lo - m < 0.0 { 0.0 } else { lo - m };
     low..hi + m
 }
 
 /// Logarithmic axis range around positive `[lo, hi]` with a multiplicative margin.
 pub(crate) fn pad_log((lo, hi): (f64, f64)) -> Range<f64> {
-    if hi / lo < 1.0001 {
-        lo / 2.0..hi * 2.0
-    } else {
-        lo / 1.15..hi * 1.15
-    }
+    if hi / lo < 1.0001 { lo / 2.0..hi * 2.0 } else { lo / 1.15..hi * 1.15 }
 }
 
 /// Tick values for a logarithmic axis over positive `r`: bold (labelled) and light grid lines.
@@ -157,17 +141,11 @@ mod tests {
         let (bold, light) = log_ticks(&(0.02..3.0));
         let want = [0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0];
         assert_eq!(bold.len(), want.len(), "{bold:?}");
-        assert!(
-            bold.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
-            "{bold:?}"
-        );
+        assert!(bold.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12), "{bold:?}");
         assert!(light.contains(&3.0) || light.iter().any(|v| (v - 0.3).abs() < 1e-12));
         let (bold, _) = log_ticks(&(1e-6..1e3));
         assert!(bold.len() >= 3 && bold.len() <= 10, "{bold:?}");
         let (bold, _) = log_ticks(&(2.0..2.2));
-        assert!(
-            bold.len() >= 3,
-            "narrow range falls back to linear ticks: {bold:?}"
-        );
+        assert!(bold.len() >= 3, "narrow range falls back to linear ticks: {bold:?}");
     }
 }

@@ -18,36 +18,18 @@ const NON_FINITE: [u8; 3] = [220, 40, 40];
 /// (fewer if there are fewer images). Each tile is min-max normalised on its own (a constant tile
 /// is mid grey, non-finite pixels are red), scaled up by an integer factor so that its shorter
 /// side is at least 24 px, and separated from its neighbours by 1-pixel lines.
-pub fn tiles(
-    path: &Path,
-    images: &[Vec<f32>],
-    shape: (usize, usize),
-    cols: usize,
-) -> Result<(), PlotError> {
+pub fn tiles(path: &Path, images: &[Vec<f32>], shape: (usize, usize), cols: usize) -> Result<(), PlotError> {
     let (h, w) = shape;
     if h == 0 || w == 0 || cols == 0 {
-        return Err(PlotError::input(
-            path,
-            format!("shape {h}x{w} and {cols} columns make no grid"),
-        ));
+        return Err(PlotError::input(path, format!("shape {h}x{w} and {cols} columns make no grid")));
     }
-    if let Some((i, img)) = images
-        .iter()
-        .enumerate()
-        .find(|(_, img)| img.len() != h * w)
-    {
-        let msg = format!(
-            "image {i} has {} values, shape {h}x{w} needs {}",
-            img.len(),
-            h * w
-        );
+    if let Some((i, img)) = images.iter().enumerate().find(|(_, img)| img.len() != h * w) {
+        let msg = format!("image {i} has {} values, shape {h}x{w} needs {}", img.len(), h * w);
         return Err(PlotError::input(path, msg));
     }
     if images.is_empty() {
         return render_png(path, (240, 80), |root| {
-            let style = text(18)
-                .color(&RGBColor(120, 120, 120))
-                .pos(Pos::new(HPos::Center, VPos::Center));
+            let style = text(18).color(&RGBColor(120, 120, 120)).pos(Pos::new(HPos::Center, VPos::Center));
             Ok(root.draw(&Text::new("no images", (120, 40), style))?)
         });
     }
@@ -57,26 +39,16 @@ pub fn tiles(
     let (tw, th) = (w * s, h * s);
     let (width, height) = (cols * (tw + 1) + 1, rows * (th + 1) + 1);
     if width > 1 << 15 || height > 1 << 15 {
-        return Err(PlotError::input(
-            path,
-            format!("a {width}x{height} picture is too large"),
-        ));
+        return Err(PlotError::input(path, format!("a {width}x{height} picture is too large")));
     }
-    let mut rgb: Vec<u8> = SEPARATOR
-        .iter()
-        .copied()
-        .cycle()
-        .take(width * height * 3)
-        .collect();
+    let mut rgb: Vec<u8> = SEPARATOR.iter().copied().cycle().take(width * height * 3).collect();
     for (k, img) in images.iter().enumerate() {
         let range = extent(img.iter().filter(|v| v.is_finite()).map(|&v| f64::from(v)));
         let (x0, y0) = (1 + (k % cols) * (tw + 1), 1 + (k / cols) * (th + 1));
         for (i, &v) in img.iter().enumerate() {
             let px = match range {
                 _ if !v.is_finite() => NON_FINITE,
-                Some((lo, hi)) if hi > lo => {
-                    [((f64::from(v) - lo) / (hi - lo) * 255.0).round() as u8; 3]
-                }
+                Some((lo, hi)) if hi > lo => [((f64::from(v) - lo) / (hi - lo) * 255.0).round() as u8; 3],
                 _ => [128; 3],
             };
             let (r, c) = (i / w, i % w);
@@ -95,6 +67,5 @@ pub fn tiles(
 /// beyond 512 px for the longer side unless needed for the first rule.
 pub(crate) fn scale((h, w): (usize, usize)) -> usize {
     let want = 24usize.div_ceil(h.min(w)).max(48usize.div_ceil(h.max(w)));
-    want.min((512 / h.max(w)).max(24usize.div_ceil(h.min(w))))
-        .max(1)
+    want.min((512 / h.max(w)).max(24usize.div_ceil(h.min(w)))).max(1)
 }

@@ -11,9 +11,7 @@ use tricks_plot::{PlotError, class_scatter, tsne_2d};
 /// about 10 apart, unit noise per coordinate (so blobs have radius about `sqrt(dim)`).
 fn blobs(classes: u32, per_class: usize, dim: usize, seed: u64) -> (Vec<f32>, Vec<u32>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let centres: Vec<Vec<f32>> = (0..classes)
-        .map(|_| (0..dim).map(|_| rng.random_range(-5.0..5.0)).collect())
-        .collect();
+    let centres: Vec<Vec<f32>> = (0..classes).map(|_| (0..dim).map(|_| rng.random_range(-5.0..5.0)).collect()).collect();
     let (mut features, mut labels) = (Vec::new(), Vec::new());
     for i in 0..per_class * classes as usize {
         let c = (i % classes as usize) as u32;
@@ -33,9 +31,7 @@ fn nn_agreement(points: &[(f64, f64)], labels: &[u32]) -> f64 {
             let nearest = (0..points.len())
                 .filter(|&j| j != i)
                 .min_by(|&a, &b| {
-                    let d = |j: usize| {
-                        (points[i].0 - points[j].0).powi(2) + (points[i].1 - points[j].1).powi(2)
-                    };
+                    let d = |j: usize| (points[i].0 - points[j].0).powi(2) + (points[i].1 - points[j].1).powi(2);
                     d(a).total_cmp(&d(b))
                 })
                 .unwrap();
@@ -93,21 +89,10 @@ fn class_scatter_png_with_names_and_non_finite_points() {
     let mut points = tsne_2d(&features, 20, 20.0, 1).unwrap();
     points[0] = (f64::NAN, 1.0);
     let names: Vec<String> = ["zero", "one", "two"].map(String::from).to_vec();
-    class_scatter(
-        &path,
-        "t-SNE of layer 2 (160 test examples)",
-        &points,
-        &labels,
-        Some(&names),
-    )
-    .unwrap();
+    class_scatter(&path, "t-SNE of layer 2 (160 test examples)", &points, &labels, Some(&names)).unwrap();
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG signature");
-    assert!(
-        (10_000..2_000_000).contains(&bytes.len()),
-        "{} bytes",
-        bytes.len()
-    );
+    assert!((10_000..2_000_000).contains(&bytes.len()), "{} bytes", bytes.len());
     let img = image::open(&path).unwrap().to_rgb8();
     assert_eq!(img.dimensions(), (1000, 860));
     for c in [[31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40]] {

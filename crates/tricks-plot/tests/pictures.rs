@@ -4,37 +4,23 @@
 use std::path::Path;
 
 use image::RgbImage;
-use tricks_plot::{
-    HistogramHistory, HistogramSnapshot, Panel, PlotError, Series, histogram_history, histograms,
-    learning_curves, line_grid, lines, tiles,
-};
+use tricks_plot::{HistogramHistory, HistogramSnapshot, Panel, PlotError, Series, histogram_history, histograms, learning_curves, line_grid, lines, tiles};
 
 fn decode(path: &Path) -> RgbImage {
     image::open(path).expect("a decodable PNG").to_rgb8()
 }
 
 fn leftovers(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".tmp"))
-        .collect()
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect()
 }
 
 /// Pixels in `rows` that are clearly dark (text, axes).
 fn dark_pixels(img: &RgbImage, rows: std::ops::Range<u32>) -> usize {
-    rows.flat_map(|y| (0..img.width()).map(move |x| (x, y)))
-        .filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 100))
-        .count()
+    rows.flat_map(|y| (0..img.width()).map(move |x| (x, y))).filter(|&(x, y)| img.get_pixel(x, y).0.iter().all(|&c| c < 100)).count()
 }
 
 fn run(label: &str, scale: f64) -> Series {
-    Series::new(
-        label,
-        (1..=50)
-            .map(|i| (i as f64 * 1000.0, scale * 2.3 / (i as f64).powf(1.5)))
-            .collect(),
-    )
+    Series::new(label, (1..=50).map(|i| (i as f64 * 1000.0, scale * 2.3 / (i as f64).powf(1.5))).collect())
 }
 
 #[test]
@@ -43,32 +29,16 @@ fn learning_curves_png_with_diverged_run_and_legend() {
     let path = dir.path().join("curves.png");
     let mut diverged = run("lr=1.0 (diverged)", 1.0);
     diverged.points.truncate(10);
-    diverged
-        .points
-        .extend([(11_000.0, f64::NAN), (12_000.0, f64::INFINITY)]);
+    diverged.points.extend([(11_000.0, f64::NAN), (12_000.0, f64::INFINITY)]);
     let train = [run("lr=0.1", 1.0), run("lr=0.01", 3.0), diverged];
-    let valid: Vec<Series> = train
-        .iter()
-        .map(|s| {
-            Series::new(
-                s.label.clone(),
-                s.points
-                    .iter()
-                    .map(|&(x, y)| (x, 100.0 * y / 3.0))
-                    .collect(),
-            )
-        })
-        .collect();
+    let valid: Vec<Series> = train.iter().map(|s| Series::new(s.label.clone(), s.points.iter().map(|&(x, y)| (x, 100.0 * y / 3.0)).collect())).collect();
     learning_curves(&path, "MLP on MNIST: learning rate sweep", &train, &valid).unwrap();
     let img = decode(&path);
     assert_eq!(img.dimensions(), (1000, 900));
     assert!(dark_pixels(&img, 0..40) > 200, "the title is rendered");
     let blue = img.pixels().filter(|p| p.0 == [31, 119, 180]).count();
     let orange = img.pixels().filter(|p| p.0 == [255, 127, 14]).count();
-    assert!(
-        blue > 500 && orange > 500,
-        "runs drawn in distinct colours ({blue}, {orange})"
-    );
+    assert!(blue > 500 && orange > 500, "runs drawn in distinct colours ({blue}, {orange})");
     assert!(leftovers(dir.path()).is_empty());
 }
 
@@ -94,14 +64,7 @@ fn empty_inputs_still_give_pictures() {
 fn line_grid_png_with_reference_lines_and_shared_legend() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grid.png");
-    let ratio = |label: &str, scale: f64| {
-        Series::new(
-            label,
-            (1..=40)
-                .map(|i| (i as f64 * 5000.0, scale * 1e-2 / i as f64))
-                .collect(),
-        )
-    };
+    let ratio = |label: &str, scale: f64| Series::new(label, (1..=40).map(|i| (i as f64 * 5000.0, scale * 1e-2 / i as f64)).collect());
     let mut panels: Vec<Panel> = (1..=4)
         .map(|l| Panel {
             title: format!("layer {l}: update / weight"),
@@ -110,13 +73,7 @@ fn line_grid_png_with_reference_lines_and_shared_legend() {
             reference: Some(1e-3),
         })
         .collect();
-    panels.push(Panel::new(
-        "dead units",
-        vec![Series::new(
-            "dead",
-            vec![(0.0, 0.0), (1e5, f64::NAN), (2e5, 0.1)],
-        )],
-    ));
+    panels.push(Panel::new("dead units", vec![Series::new("dead", vec![(0.0, 0.0), (1e5, f64::NAN), (2e5, 0.1)])]));
     panels.push(Panel {
         title: "all NaN, reference only".to_string(),
         series: vec![Series::new("weights", vec![(1.0, f64::NAN)])],
@@ -159,16 +116,7 @@ fn histogram_history_png_handles_flat_empty_and_non_finite_snapshots() {
     let path = dir.path().join("history.png");
     let widening = HistogramHistory {
         title: "layer 1 activations".to_string(),
-        snapshots: (0..20)
-            .map(|i| {
-                snapshot(
-                    i as f64 * 1e4,
-                    -1.0 - i as f64 * 0.1,
-                    1.0 + i as f64 * 0.1,
-                    30,
-                )
-            })
-            .collect(),
+        snapshots: (0..20).map(|i| snapshot(i as f64 * 1e4, -1.0 - i as f64 * 0.1, 1.0 + i as f64 * 0.1, 30)).collect(),
     };
     let mut odd = vec![
         snapshot(0.0, 0.5, 0.5, 1),            // every value the same
@@ -181,14 +129,8 @@ fn histogram_history_png_handles_flat_empty_and_non_finite_snapshots() {
     ];
     odd[5].counts[3] = f64::NAN;
     odd[5].counts[4] = -5.0;
-    let odd = HistogramHistory {
-        title: "odd snapshots".to_string(),
-        snapshots: odd,
-    };
-    let none = HistogramHistory {
-        title: "nothing usable".to_string(),
-        snapshots: vec![snapshot(0.0, 0.0, 1.0, 0)],
-    };
+    let odd = HistogramHistory { title: "odd snapshots".to_string(), snapshots: odd };
+    let none = HistogramHistory { title: "nothing usable".to_string(), snapshots: vec![snapshot(0.0, 0.0, 1.0, 0)] };
     histogram_history(&path, "histograms over time", &[widening, odd, none]).unwrap();
     let img = decode(&path);
     assert_eq!(img.dimensions(), (2 * 460 + 120, 2 * 300 + 44));
@@ -202,20 +144,8 @@ fn histogram_history_png_handles_flat_empty_and_non_finite_snapshots() {
 fn lines_png_log_and_non_positive_fallback() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("lines.png");
-    let series = [
-        run("layer 1", 1.0),
-        run("layer 2", 0.01),
-        Series::new("", vec![(5.0e4, 1e-3)]),
-    ];
-    lines(
-        &path,
-        "gradient norm",
-        "examples seen",
-        "norm",
-        &series,
-        true,
-    )
-    .unwrap();
+    let series = [run("layer 1", 1.0), run("layer 2", 0.01), Series::new("", vec![(5.0e4, 1e-3)])];
+    lines(&path, "gradient norm", "examples seen", "norm", &series, true).unwrap();
     assert_eq!(decode(&path).dimensions(), (1000, 600));
     let signed = [Series::new("w", vec![(0.0, -1.0), (1.0, 2.0), (2.0, 0.0)])];
     lines(&path, "mean weight", "examples seen", "mean", &signed, true).unwrap();
@@ -238,36 +168,23 @@ fn tiles_place_pixels_where_expected() {
     tiles(&path, &images, (h, w), 3).unwrap();
     let img = decode(&path);
     let s = 8; // the longer side reaches 48 px
-    assert_eq!(
-        img.dimensions(),
-        ((3 * (w * s + 1) + 1) as u32, (2 * (h * s + 1) + 1) as u32)
-    );
+    assert_eq!(img.dimensions(), ((3 * (w * s + 1) + 1) as u32, (2 * (h * s + 1) + 1) as u32));
     for k in 0..5 {
         let (x0, y0) = (1 + (k % 3) * (w * s + 1), 1 + (k / 3) * (h * s + 1));
-        let centre = |r: usize, c: usize| {
-            img.get_pixel((x0 + c * s + s / 2) as u32, (y0 + r * s + s / 2) as u32)
-                .0
-        };
+        let centre = |r: usize, c: usize| img.get_pixel((x0 + c * s + s / 2) as u32, (y0 + r * s + s / 2) as u32).0;
         assert_eq!(centre(k % h, k), [255; 3], "bright pixel of tile {k}");
         assert_eq!(centre((k + 1) % h, k), [0; 3], "dark pixel of tile {k}");
     }
     // Separator between the first two tiles.
     assert_ne!(img.get_pixel((w * s + 1) as u32, 5).0, [0; 3]);
-    assert!(
-        tiles(&path, &[vec![0.0; 5]], (h, w), 3).is_err(),
-        "wrong length refused"
-    );
+    assert!(tiles(&path, &[vec![0.0; 5]], (h, w), 3).is_err(), "wrong length refused");
 }
 
 #[test]
 fn histograms_png_grid() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hist.png");
-    let normal = |k: usize| {
-        (0..2000)
-            .map(|i| ((i * 7919 + k) % 1000) as f32 / 500.0 - 1.0)
-            .collect::<Vec<f32>>()
-    };
+    let normal = |k: usize| (0..2000).map(|i| ((i * 7919 + k) % 1000) as f32 / 500.0 - 1.0).collect::<Vec<f32>>();
     let panels = vec![
         ("layer 1 weights".to_string(), normal(1)),
         ("layer 2 weights".to_string(), normal(2)),
@@ -289,22 +206,12 @@ fn unwritable_path_is_named_and_leaves_no_temp_file() {
     std::fs::write(target.join("keep"), b"x").unwrap();
     let err = lines(&target, "t", "x", "y", &[run("a", 1.0)], false).unwrap_err();
     assert!(matches!(err, PlotError::Io { .. }));
-    assert!(
-        err.to_string().contains(&target.display().to_string()),
-        "{err}"
-    );
-    assert!(
-        leftovers(dir.path()).is_empty(),
-        "{:?}",
-        leftovers(dir.path())
-    );
+    assert!(err.to_string().contains(&target.display().to_string()), "{err}");
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
     // A directory that does not exist.
     let missing = dir.path().join("missing").join("tiles.png");
     let err = tiles(&missing, &[vec![1.0; 4]], (2, 2), 1).unwrap_err();
-    assert!(
-        err.to_string().contains(&missing.display().to_string()),
-        "{err}"
-    );
+    assert!(err.to_string().contains(&missing.display().to_string()), "{err}");
 }
 
 #[test]

@@ -17,29 +17,17 @@ pub struct Table {
 impl Table {
     /// Parses `text`, read from `path` (named in errors, with the line number).
     pub fn parse(path: &Path, text: &str) -> Result<Self, ReportError> {
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty());
+        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
         let Some((_, first)) = lines.next() else {
             return Err(ReportError::invalid(path, "empty file: no header line"));
         };
-        let bad = |line: usize, msg: String| {
-            ReportError::invalid(path, format!("line {}: {msg}", line + 1))
-        };
-        let header: Vec<String> = fields(first)
-            .map_err(|m| bad(0, m))?
-            .into_iter()
-            .map(|h| h.trim().to_string())
-            .collect();
+        let bad = |line: usize, msg: String| ReportError::invalid(path, format!("line {}: {msg}", line + 1));
+        let header: Vec<String> = fields(first).map_err(|m| bad(0, m))?.into_iter().map(|h| h.trim().to_string()).collect();
         let mut rows = Vec::new();
         for (i, line) in lines {
             let row = fields(line).map_err(|m| bad(i, m))?;
             if row.len() != header.len() {
-                return Err(bad(
-                    i,
-                    format!("{} fields, the header has {}", row.len(), header.len()),
-                ));
+                return Err(bad(i, format!("{} fields, the header has {}", row.len(), header.len())));
             }
             rows.push(row);
         }
@@ -92,11 +80,7 @@ mod tests {
 
     #[test]
     fn header_rows_quotes_and_columns() {
-        let t = Table::parse(
-            Path::new("t.csv"),
-            "a,b,c\r\n1,\"x, \"\"y\"\"\",3\n\n4,5,\n",
-        )
-        .unwrap();
+        let t = Table::parse(Path::new("t.csv"), "a,b,c\r\n1,\"x, \"\"y\"\"\",3\n\n4,5,\n").unwrap();
         assert_eq!(t.header, ["a", "b", "c"]);
         assert_eq!(t.rows, [vec!["1", "x, \"y\"", "3"], vec!["4", "5", ""]]);
         assert_eq!(t.column("c"), Some(2));
@@ -107,17 +91,7 @@ mod tests {
         let p = Path::new("curves.csv");
         let e = Table::parse(p, "a,b\n1,2\n3\n").unwrap_err().to_string();
         assert!(e.contains("curves.csv") && e.contains("line 3"), "{e}");
-        assert!(
-            Table::parse(p, "\n")
-                .unwrap_err()
-                .to_string()
-                .contains("empty")
-        );
-        assert!(
-            Table::parse(p, "a\n\"x\n")
-                .unwrap_err()
-                .to_string()
-                .contains("line 2")
-        );
+        assert!(Table::parse(p, "\n").unwrap_err().to_string().contains("empty"));
+        assert!(Table::parse(p, "a\n\"x\n").unwrap_err().to_string().contains("line 2"));
     }
 }

@@ -10,9 +10,7 @@ mod series;
 mod types;
 
 use series::{Series, TINY};
-pub use types::{
-    CurvePoint, Diagnosis, Evidence, Finding, FindingKind, Measures, Severity, Verdict,
-};
+pub use types::{CurvePoint, Diagnosis, Evidence, Finding, FindingKind, Measures, Severity, Verdict};
 
 use crate::remedies;
 
@@ -49,10 +47,7 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
     let train = Series::new(curve, |p| p.train_loss);
     let valid = Series::new(curve, |p| p.valid);
     let best = valid.min();
-    let gap = evidence
-        .train_error
-        .zip(evidence.valid_error)
-        .map(|(t, v)| v - t);
+    let gap = evidence.train_error.zip(evidence.valid_error).map(|(t, v)| v - t);
     // Percentage points that are noise: classification errors (the run reports a training error)
     // on a validation set of known size.
     let noise = match (evidence.train_error, evidence.valid_examples) {
@@ -71,80 +66,30 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
         valid_rise: None,
     };
     let mut findings = Vec::new();
-    let mut push = |kind, severity, message: String, remedies| {
-        findings.push(Finding {
-            kind,
-            severity,
-            message,
-            remedies,
-        })
-    };
+    let mut push = |kind, severity, message: String, remedies| findings.push(Finding { kind, severity, message, remedies });
 
-    let non_finite = curve.iter().find(|p| {
-        [p.train_loss, p.valid]
-            .iter()
-            .flatten()
-            .any(|v| !v.is_finite())
-    });
+    let non_finite = curve.iter().find(|p| [p.train_loss, p.valid].iter().flatten().any(|v| !v.is_finite()));
     if let Some(p) = non_finite {
-        let msg = format!(
-            "the curves hold a non-finite value (first at x = {}): training diverged",
-            num(p.x)
-        );
-        push(
-            FindingKind::NonFinite,
-            Severity::Problem,
-            msg,
-            remedies::DIVERGING,
-        );
+        let msg = format!("the curves hold a non-finite value (first at x = {}): training diverged", num(p.x));
+        push(FindingKind::NonFinite, Severity::Problem, msg, remedies::DIVERGING);
     }
     if evidence.restarts > 0 {
-        let msg = format!(
-            "training diverged {} time(s) and restarted from the initial model with ε0/3 each time (p.5)",
-            evidence.restarts
-        );
-        push(
-            FindingKind::Restarted,
-            Severity::Note,
-            msg,
-            remedies::DIVERGING,
-        );
+        let msg = format!("training diverged {} time(s) and restarted from the initial model with ε0/3 each time (p.5)", evidence.restarts);
+        push(FindingKind::Restarted, Severity::Note, msg, remedies::DIVERGING);
     }
     let rising = match (train.min(), train.tail_mean(), train.window()) {
-        (Some((k, lo)), Some(tail), Some(w))
-            if k < train.0.len() - w && tail - lo > RISING_REL * lo.abs().max(TINY) =>
-        {
-            let msg = format!(
-                "the training loss rose to {} (last-window mean) from its minimum {}",
-                num(tail),
-                num(lo)
-            );
-            push(
-                FindingKind::RisingLoss,
-                Severity::Problem,
-                msg,
-                remedies::DIVERGING,
-            );
+        (Some((k, lo)), Some(tail), Some(w)) if k < train.0.len() - w && tail - lo > RISING_REL * lo.abs().max(TINY) => {
+            let msg = format!("the training loss rose to {} (last-window mean) from its minimum {}", num(tail), num(lo));
+            push(FindingKind::RisingLoss, Severity::Problem, msg, remedies::DIVERGING);
             true
         }
         _ => false,
     };
     let first_train = train.values().next();
     let no_progress = match (first_train, train.min(), train.window()) {
-        (Some(first), Some((_, lo)), Some(_))
-            if !rising && first - lo < PROGRESS_MIN * first.abs().max(TINY) =>
-        {
-            let msg = format!(
-                "the training loss hardly fell: from {} to at best {}",
-                num(first),
-                num(lo)
-            );
-            push(
-                FindingKind::NoProgress,
-                Severity::Problem,
-                msg,
-                remedies::NO_PROGRESS,
-            );
+        (Some(first), Some((_, lo)), Some(_)) if !rising && first - lo < PROGRESS_MIN * first.abs().max(TINY) => {
+            let msg = format!("the training loss hardly fell: from {} to at best {}", num(first), num(lo));
+            push(FindingKind::NoProgress, Severity::Problem, msg, remedies::NO_PROGRESS);
             true
         }
         _ => false,
@@ -153,11 +98,7 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
     let under_gap = match (evidence.train_error, gap) {
         (Some(t), Some(g)) if t >= TRAIN_ERROR_MIN && t > g => {
             let msg = if g < 0.0 {
-                format!(
-                    "training error {} % is above the validation error {} %: the kept model does not fit its training set",
-                    num(t),
-                    num(t + g)
-                )
+                format!("training error {} % is above the validation error {} %: the kept model does not fit its training set", num(t), num(t + g))
             } else {
                 format!(
                     "training error {} % is the larger part of the validation error {} % (gap {} points): the kept model does not fit its training set",
@@ -166,30 +107,15 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
                     num(g)
                 )
             };
-            push(
-                FindingKind::UnderFitting,
-                Severity::Warning,
-                msg,
-                remedies::UNDER_FITTING,
-            );
+            push(FindingKind::UnderFitting, Severity::Warning, msg, remedies::UNDER_FITTING);
             true
         }
         _ => false,
     };
     let over_gap = match (evidence.train_error, gap) {
         (Some(t), Some(g)) if g >= GAP_MIN.max(noise) && g >= t => {
-            let msg = format!(
-                "validation error {} % is {} points above the training error {} %: the gap dominates",
-                num(t + g),
-                num(g),
-                num(t)
-            );
-            push(
-                FindingKind::GapOverFitting,
-                Severity::Warning,
-                msg,
-                remedies::OVER_FITTING,
-            );
+            let msg = format!("validation error {} % is {} points above the training error {} %: the gap dominates", num(t + g), num(g), num(t));
+            push(FindingKind::GapOverFitting, Severity::Warning, msg, remedies::OVER_FITTING);
             true
         }
         _ => false,
@@ -203,11 +129,7 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
                 (Some(then), Some(last)) if then.is_finite() => last <= then,
                 _ => true,
             };
-            let over = rise > RISE_REL
-                && tail - lo > noise
-                && k < valid.0.len() - w
-                && train_fell
-                && !rising;
+            let over = rise > RISE_REL && tail - lo > noise && k < valid.0.len() - w && train_fell && !rising;
             if over {
                 let msg = format!(
                     "the validation curve rose {:.0} % above its best {} (at x = {}) while the training loss kept falling",
@@ -215,38 +137,17 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
                     num(lo),
                     num(curve[at].x)
                 );
-                push(
-                    FindingKind::ValidRising,
-                    Severity::Warning,
-                    msg,
-                    remedies::OVER_FITTING,
-                );
+                push(FindingKind::ValidRising, Severity::Warning, msg, remedies::OVER_FITTING);
             }
             over
         }
         _ => false,
     };
     let still = match (best, valid.window(), m.valid_window_improvement) {
-        (Some((k, _)), Some(w), Some(imp))
-            if k >= valid.0.len() - w
-                && imp >= PLATEAU_REL
-                && valid.window_drop().is_some_and(|(_, d)| d > noise) =>
-        {
-            let msg = format!(
-                "the validation curve was still improving when training stopped ({:.1} % better in the last {w} validations)",
-                imp * 100.0
-            );
-            let severity = if over_gap {
-                Severity::Note
-            } else {
-                Severity::Warning
-            };
-            push(
-                FindingKind::StillImproving,
-                severity,
-                msg,
-                remedies::TRAIN_LONGER,
-            );
+        (Some((k, _)), Some(w), Some(imp)) if k >= valid.0.len() - w && imp >= PLATEAU_REL && valid.window_drop().is_some_and(|(_, d)| d > noise) => {
+            let msg = format!("the validation curve was still improving when training stopped ({:.1} % better in the last {w} validations)", imp * 100.0);
+            let severity = if over_gap { Severity::Note } else { Severity::Warning };
+            push(FindingKind::StillImproving, severity, msg, remedies::TRAIN_LONGER);
             true
         }
         _ => false,
@@ -261,17 +162,9 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
         let msg = format!(
             "the training loss has plateaued ({:.2} % better in the last {w} validations){}",
             imp * 100.0,
-            if under_gap {
-                " while the model under-fits"
-            } else {
-                ": if it is still high, tune the learning rate"
-            }
+            if under_gap { " while the model under-fits" } else { ": if it is still high, tune the learning rate" }
         );
-        let severity = if under_gap {
-            Severity::Warning
-        } else {
-            Severity::Note
-        };
+        let severity = if under_gap { Severity::Warning } else { Severity::Note };
         push(FindingKind::Plateau, severity, msg, remedies::PLATEAU);
     }
 
@@ -292,11 +185,7 @@ pub fn diagnose(evidence: &Evidence) -> Diagnosis {
         Verdict::Unknown
     };
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    Diagnosis {
-        verdict,
-        measures: m,
-        findings,
-    }
+    Diagnosis { verdict, measures: m, findings }
 }
 
 /// A number in a message: up to 4 significant digits, no trailing zeros.
@@ -309,11 +198,7 @@ pub(crate) fn num(v: f64) -> String {
     }
     let digits = (3 - v.abs().max(1e-3).log10().floor() as i32).clamp(0, 6) as usize;
     let s = format!("{v:.digits$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
 #[cfg(test)]

@@ -26,17 +26,11 @@ pub enum ReportError {
 impl ReportError {
     /// An I/O error about `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.into(),
-            source,
-        }
+        Self::Io { path: path.into(), source }
     }
 
     /// A content error about `path`.
     pub(crate) fn invalid(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            path: path.into(),
-            message: message.into(),
-        }
+        Self::Invalid { path: path.into(), message: message.into() }
     }
 }

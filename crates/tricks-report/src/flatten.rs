@@ -13,11 +13,7 @@ pub(crate) fn flatten(prefix: &str, value: &Value) -> Vec<(String, String)> {
 
 fn walk(path: &str, value: &Value, out: &mut Vec<(String, String)>) {
     let join = |key: &str| {
-        if path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{path}.{key}")
-        }
+        if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
     };
     match value {
         Value::Object(map) if !map.is_empty() => {
@@ -45,9 +41,7 @@ pub(crate) fn text(value: &Value) -> String {
 /// A non-empty array of objects as a table: columns are the flattened keys in order of first
 /// appearance, rows the objects (a missing key is an empty cell). `None` for anything else.
 pub(crate) fn object_table(value: &Value) -> Option<(Vec<String>, Vec<Vec<String>>)> {
-    let items = value
-        .as_array()
-        .filter(|a| !a.is_empty() && a.iter().all(Value::is_object))?;
+    let items = value.as_array().filter(|a| !a.is_empty() && a.iter().all(Value::is_object))?;
     let rows: Vec<Vec<(String, String)>> = items.iter().map(|v| flatten("", v)).collect();
     let mut columns: Vec<String> = Vec::new();
     for (k, _) in rows.iter().flatten() {
@@ -55,20 +49,7 @@ pub(crate) fn object_table(value: &Value) -> Option<(Vec<String>, Vec<Vec<String
             columns.push(k.clone());
         }
     }
-    let cells = rows
-        .iter()
-        .map(|row| {
-            columns
-                .iter()
-                .map(|c| {
-                    row.iter()
-                        .find(|(k, _)| k == c)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect();
+    let cells = rows.iter().map(|row| columns.iter().map(|c| row.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone()).unwrap_or_default()).collect()).collect();
     Some((columns, cells))
 }
 

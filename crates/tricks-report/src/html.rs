@@ -34,11 +34,7 @@ pub(crate) fn pretty(field: &str) -> String {
     let decimals = (5 - v.abs().max(1e-4).log10().floor() as i32).clamp(0, 9) as usize;
     let s = format!("{v:.decimals$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
+    if s == "-0" { "0".to_string() } else { s.to_string() }
 }
 
 /// One `<td>`: numbers right-aligned and shortened, with the exact value as a tooltip.
@@ -48,11 +44,7 @@ pub(crate) fn cell(field: &str) -> String {
         if p == field.trim() {
             format!("<td class=\"n\">{}</td>", escape(&p))
         } else {
-            format!(
-                "<td class=\"n\" title=\"{}\">{}</td>",
-                escape(field),
-                escape(&p)
-            )
+            format!("<td class=\"n\" title=\"{}\">{}</td>", escape(field), escape(&p))
         }
     } else {
         format!("<td>{}</td>", escape(field))
@@ -60,42 +52,24 @@ pub(crate) fn cell(field: &str) -> String {
 }
 
 /// A two-column key/value table; `class_of(key)` may give a row a class.
-pub(crate) fn kv_table(
-    out: &mut String,
-    rows: &[(String, String)],
-    class_of: impl Fn(&str) -> Option<&'static str>,
-) {
+pub(crate) fn kv_table(out: &mut String, rows: &[(String, String)], class_of: impl Fn(&str) -> Option<&'static str>) {
     out.push_str("<table class=\"kv\"><tbody>\n");
     for (k, v) in rows {
-        let class = class_of(k)
-            .map(|c| format!(" class=\"{c}\""))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "<tr{class}><th scope=\"row\">{}</th>{}</tr>",
-            escape(k),
-            cell(v)
-        );
+        let class = class_of(k).map(|c| format!(" class=\"{c}\"")).unwrap_or_default();
+        let _ = writeln!(out, "<tr{class}><th scope=\"row\">{}</th>{}</tr>", escape(k), cell(v));
     }
     out.push_str("</tbody></table>\n");
 }
 
 /// A table with a header row; `class_of(row index)` may give a row a class.
-pub(crate) fn table(
-    out: &mut String,
-    header: &[String],
-    rows: &[&[String]],
-    class_of: impl Fn(usize) -> Option<&'static str>,
-) {
+pub(crate) fn table(out: &mut String, header: &[String], rows: &[&[String]], class_of: impl Fn(usize) -> Option<&'static str>) {
     out.push_str("<div class=\"scroll\"><table><thead><tr>");
     for h in header {
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(h));
     }
     out.push_str("</tr></thead><tbody>\n");
     for (i, row) in rows.iter().enumerate() {
-        let class = class_of(i)
-            .map(|c| format!(" class=\"{c}\""))
-            .unwrap_or_default();
+        let class = class_of(i).map(|c| format!(" class=\"{c}\"")).unwrap_or_default();
         let _ = write!(out, "<tr{class}>");
         for f in row.iter() {
             out.push_str(&cell(f));
@@ -153,10 +127,7 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(
-            escape("<a href=\"x\">&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"
-        );
+        assert_eq!(escape("<a href=\"x\">&'</a>"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;");
     }
 
     #[test]

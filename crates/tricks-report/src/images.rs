@@ -19,41 +19,13 @@ pub(crate) struct Image {
 /// Pictures the run directory may hold, in report order: file stem, caption, and the short name
 /// used for a pretraining level's copy (`layer2-filters.png`).
 const KNOWN: &[(&str, &str, &str)] = &[
-    (
-        "curves",
-        "Learning curves: training loss and validation error against examples seen (p.22)",
-        "learning curves (p.22)",
-    ),
-    (
-        "filters",
-        "First-layer filters: each hidden unit's incoming weights as an image (p.22-23)",
-        "filters (p.22-23)",
-    ),
-    (
-        "layer_stats",
-        "Per-layer statistics over training, weights and biases separately (p.23)",
-        "per-layer statistics (p.23)",
-    ),
-    (
-        "layer_histograms",
-        "Per-layer histograms over training (p.23)",
-        "histograms (p.23)",
-    ),
-    (
-        "tsne",
-        "t-SNE embedding of a layer's representation of test examples (p.22-23)",
-        "t-SNE of the representation (p.22-23)",
-    ),
-    (
-        "samples",
-        "Samples from the RBM's Gibbs chains (p.22-23)",
-        "RBM Gibbs samples (p.22-23)",
-    ),
-    (
-        "reconstructions",
-        "Denoising auto-encoder: corrupted inputs and their reconstructions (p.4)",
-        "corrupted inputs and reconstructions (p.4)",
-    ),
+    ("curves", "Learning curves: training loss and validation error against examples seen (p.22)", "learning curves (p.22)"),
+    ("filters", "First-layer filters: each hidden unit's incoming weights as an image (p.22-23)", "filters (p.22-23)"),
+    ("layer_stats", "Per-layer statistics over training, weights and biases separately (p.23)", "per-layer statistics (p.23)"),
+    ("layer_histograms", "Per-layer histograms over training (p.23)", "histograms (p.23)"),
+    ("tsne", "t-SNE embedding of a layer's representation of test examples (p.22-23)", "t-SNE of the representation (p.22-23)"),
+    ("samples", "Samples from the RBM's Gibbs chains (p.22-23)", "RBM Gibbs samples (p.22-23)"),
+    ("reconstructions", "Denoising auto-encoder: corrupted inputs and their reconstructions (p.4)", "corrupted inputs and reconstructions (p.4)"),
 ];
 
 const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
@@ -63,12 +35,8 @@ impl Image {
     /// chunk complete with a correct CRC, up to `IEND`) and reads the size from its header. A browser
     /// shows a truncated PNG partially and reports it loaded, so truncation is caught here.
     pub fn new(path: &Path, bytes: Vec<u8>) -> Result<Self, ReportError> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let size = png_size(&bytes)
-            .map_err(|m| ReportError::invalid(path, format!("not a whole PNG file: {m}")))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let size = png_size(&bytes).map_err(|m| ReportError::invalid(path, format!("not a whole PNG file: {m}")))?;
         Ok(Self { name, bytes, size })
     }
 
@@ -84,10 +52,7 @@ impl Image {
             return (*caption).to_string();
         }
         if let Some((level, rest)) = level_of(stem) {
-            let what = KNOWN
-                .iter()
-                .find(|(s, _, _)| *s == rest)
-                .map_or(rest, |(_, _, short)| short);
+            let what = KNOWN.iter().find(|(s, _, _)| *s == rest).map_or(rest, |(_, _, short)| short);
             return format!("Pretraining level {level} of the stack: {what}");
         }
         self.name.clone()
@@ -116,16 +81,10 @@ fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
         let kind = &bytes[at + 4..at + 8];
         let end = at + 8 + len;
         if end + 4 > bytes.len() {
-            return Err(format!(
-                "chunk {} at byte {at} is truncated",
-                String::from_utf8_lossy(kind)
-            ));
+            return Err(format!("chunk {} at byte {at} is truncated", String::from_utf8_lossy(kind)));
         }
         if crc32(&bytes[at + 4..end]) != be(end) {
-            return Err(format!(
-                "chunk {} at byte {at} has a wrong CRC",
-                String::from_utf8_lossy(kind)
-            ));
+            return Err(format!("chunk {} at byte {at} has a wrong CRC", String::from_utf8_lossy(kind)));
         }
         match (kind, size) {
             (b"IHDR", None) if len == 13 => size = Some((be(at + 8), be(at + 12))),
@@ -143,11 +102,7 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                0xEDB8_8320 ^ (crc >> 1)
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 == 1 { 0xEDB8_8320 ^ (crc >> 1) } else { crc >> 1 };
         }
     }
     !crc
@@ -227,65 +182,28 @@ mod tests {
 
     #[test]
     fn known_pictures_first_in_fixed_order_then_the_rest_naturally() {
-        let mut v: Vec<Image> = [
-            "zeta.png",
-            "layer10-filters.png",
-            "samples.png",
-            "layer2-filters.png",
-            "curves.png",
-            "filters.png",
-            "alpha.png",
-        ]
-        .map(png)
-        .to_vec();
+        let mut v: Vec<Image> =
+            ["zeta.png", "layer10-filters.png", "samples.png", "layer2-filters.png", "curves.png", "filters.png", "alpha.png"].map(png).to_vec();
         sort(&mut v);
         let names: Vec<&str> = v.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "curves.png",
-                "filters.png",
-                "samples.png",
-                "alpha.png",
-                "layer2-filters.png",
-                "layer10-filters.png",
-                "zeta.png"
-            ]
-        );
+        assert_eq!(names, ["curves.png", "filters.png", "samples.png", "alpha.png", "layer2-filters.png", "layer10-filters.png", "zeta.png"]);
     }
 
     #[test]
     fn captions_and_sizes() {
         assert!(png("curves.png").caption().contains("examples seen"));
-        assert_eq!(
-            png("layer2-filters.png").caption(),
-            "Pretraining level 2 of the stack: filters (p.22-23)"
-        );
-        assert_eq!(
-            png("layer1_weird.png").caption(),
-            "Pretraining level 1 of the stack: weird"
-        );
+        assert_eq!(png("layer2-filters.png").caption(), "Pretraining level 2 of the stack: filters (p.22-23)");
+        assert_eq!(png("layer1_weird.png").caption(), "Pretraining level 1 of the stack: weird");
         assert_eq!(png("other.png").caption(), "other.png");
         assert_eq!(png("x.png").size, (640, 480));
-        assert!(
-            png("x.png")
-                .data_url()
-                .starts_with("data:image/png;base64,iVBORw0KGgo")
-        );
+        assert!(png("x.png").data_url().starts_with("data:image/png;base64,iVBORw0KGgo"));
     }
 
     #[test]
     fn a_file_that_is_not_a_whole_png_is_an_error_naming_it() {
-        let bad = |bytes: Vec<u8>| {
-            Image::new(Path::new("dir/broken.png"), bytes)
-                .unwrap_err()
-                .to_string()
-        };
+        let bad = |bytes: Vec<u8>| Image::new(Path::new("dir/broken.png"), bytes).unwrap_err().to_string();
         let e = bad(b"GIF89a....".to_vec());
-        assert!(
-            e.contains("broken.png") && e.contains("no PNG signature"),
-            "{e}"
-        );
+        assert!(e.contains("broken.png") && e.contains("no PNG signature"), "{e}");
         let whole = png_bytes();
         assert!(bad(whole[..whole.len() - 12].to_vec()).contains("before the IEND"));
         assert!(bad(whole[..whole.len() - 14].to_vec()).contains("IDAT"));

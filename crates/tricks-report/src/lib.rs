@@ -25,9 +25,8 @@ mod sections;
 use std::path::{Path, PathBuf};
 
 pub use diagnosis::{
-    CurvePoint, Diagnosis, Evidence, Finding, FindingKind, GAP_MIN, Measures, NOISE_EXAMPLES,
-    PLATEAU_REL, PROGRESS_MIN, RISE_REL, RISING_REL, Severity, TRAIN_ERROR_MIN, Verdict,
-    WINDOW_FRACTION, WINDOW_MIN, diagnose,
+    CurvePoint, Diagnosis, Evidence, Finding, FindingKind, GAP_MIN, Measures, NOISE_EXAMPLES, PLATEAU_REL, PROGRESS_MIN, RISE_REL, RISING_REL, Severity,
+    TRAIN_ERROR_MIN, Verdict, WINDOW_FRACTION, WINDOW_MIN, diagnose,
 };
 pub use error::ReportError;
 pub use remedies::Remedy;

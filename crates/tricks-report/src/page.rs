@@ -10,22 +10,10 @@ use crate::sections;
 
 /// The report of `dir` as one self-contained HTML5 document.
 pub(crate) fn render(dir: &Path, files: &RunFiles, diagnosis: &Diagnosis) -> String {
-    let recipe_name = files
-        .recipe
-        .as_ref()
-        .and_then(|r| r.get("name"))
-        .and_then(|n| n.as_str());
+    let recipe_name = files.recipe.as_ref().and_then(|r| r.get("name")).and_then(|n| n.as_str());
     // A run being written lives in a staging folder; report.json names its final place.
-    let final_dir = files
-        .report
-        .as_ref()
-        .and_then(|r| r.get("run_dir"))
-        .and_then(|d| d.as_str())
-        .map(Path::new);
-    let dir_name = final_dir.unwrap_or(dir).file_name().map_or_else(
-        || dir.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let final_dir = files.report.as_ref().and_then(|r| r.get("run_dir")).and_then(|d| d.as_str()).map(Path::new);
+    let dir_name = final_dir.unwrap_or(dir).file_name().map_or_else(|| dir.display().to_string(), |n| n.to_string_lossy().into_owned());
     let title = match recipe_name {
         Some(n) => format!("tricks run {dir_name}: {n}"),
         None => format!("tricks run {dir_name}"),
@@ -38,65 +26,31 @@ pub(crate) fn render(dir: &Path, files: &RunFiles, diagnosis: &Diagnosis) -> Str
         write(&mut body);
         parts.push((id, nav, heading, body));
     };
-    add(
-        "diagnosis",
-        "Diagnosis",
-        "Diagnosis: under- or over-fitting?",
-        &|o| sections::diagnosis(o, diagnosis),
-    );
+    add("diagnosis", "Diagnosis", "Diagnosis: under- or over-fitting?", &|o| sections::diagnosis(o, diagnosis));
     if let Some(r) = &files.report {
-        add("results", "Results", "Results (report.json)", &|o| {
-            sections::results(o, r)
-        });
+        add("results", "Results", "Results (report.json)", &|o| sections::results(o, r));
     }
     if !files.images.is_empty() {
-        add("figures", "Figures", "Figures", &|o| {
-            sections::figures(o, &files.images)
-        });
+        add("figures", "Figures", "Figures", &|o| sections::figures(o, &files.images));
     }
     if let Some(t) = &files.layer_stats {
-        add(
-            "layer-stats",
-            "Layer statistics",
-            "Per-layer statistics (layer_stats.csv, p.23)",
-            &|o| sections::layer_stats(o, t),
-        );
+        add("layer-stats", "Layer statistics", "Per-layer statistics (layer_stats.csv, p.23)", &|o| sections::layer_stats(o, t));
     }
     if let Some(t) = &files.curves {
-        add(
-            "curves",
-            "Curves",
-            "Learning curves (curves.csv, p.22)",
-            &|o| sections::curves(o, t),
-        );
+        add("curves", "Curves", "Learning curves (curves.csv, p.22)", &|o| sections::curves(o, t));
     }
     if let Some(r) = &files.run {
-        add("run", "Run and data", "Run and data (run.json)", &|o| {
-            sections::run(o, r)
-        });
+        add("run", "Run and data", "Run and data (run.json)", &|o| sections::run(o, r));
     }
     if let Some(r) = &files.recipe {
-        add("recipe", "Recipe", "Recipe (recipe.json)", &|o| {
-            sections::recipe(o, r)
-        });
+        add("recipe", "Recipe", "Recipe (recipe.json)", &|o| sections::recipe(o, r));
     }
     if let Some(s) = &files.summary {
-        add("summary", "Summary", "Summary (summary.txt)", &|o| {
-            o.push_str(&format!("<pre>{}</pre>\n", escape(s)))
-        });
+        add("summary", "Summary", "Summary (summary.txt)", &|o| o.push_str(&format!("<pre>{}</pre>\n", escape(s))));
     }
-    add("files", "Files", "Files", &|o| {
-        sections::listing(o, &files.listing)
-    });
+    add("files", "Files", "Files", &|o| sections::listing(o, &files.listing));
 
-    let mut out = String::with_capacity(
-        64 * 1024
-            + files
-                .images
-                .iter()
-                .map(|i| i.bytes.len() * 4 / 3)
-                .sum::<usize>(),
-    );
+    let mut out = String::with_capacity(64 * 1024 + files.images.iter().map(|i| i.bytes.len() * 4 / 3).sum::<usize>());
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -113,11 +67,7 @@ pub(crate) fn render(dir: &Path, files: &RunFiles, diagnosis: &Diagnosis) -> Str
     }
     out.push_str("</nav>\n</header>\n<main>\n");
     for (id, _, heading, body) in &parts {
-        let _ = write!(
-            out,
-            "<section id=\"{id}\">\n<h2>{}</h2>\n{body}</section>\n",
-            escape(heading)
-        );
+        let _ = write!(out, "<section id=\"{id}\">\n<h2>{}</h2>\n{body}</section>\n", escape(heading));
     }
     let _ = write!(
         out,

@@ -12,31 +12,15 @@ use crate::images::Image;
 
 /// The verdict, the numbers it read, the findings with the chapter's remedies, and the rules.
 pub(crate) fn diagnosis(out: &mut String, d: &Diagnosis) {
-    let _ = writeln!(
-        out,
-        "<p>Verdict: <span class=\"verdict v-{:?}\">{}</span></p>",
-        d.verdict,
-        escape(d.verdict.label())
-    );
+    let _ = writeln!(out, "<p>Verdict: <span class=\"verdict v-{:?}\">{}</span></p>", d.verdict, escape(d.verdict.label()));
     kv_table(out, &measures(&d.measures), |_| None);
     if d.findings.is_empty() {
         out.push_str("<p>No finding by the rules below.</p>\n");
     }
     for f in &d.findings {
-        let _ = writeln!(
-            out,
-            "<div class=\"finding s-{:?}\"><p><strong>{:?}</strong>: {}.</p><ul>",
-            f.severity,
-            f.severity,
-            escape(&f.message)
-        );
+        let _ = writeln!(out, "<div class=\"finding s-{:?}\"><p><strong>{:?}</strong>: {}.</p><ul>", f.severity, f.severity, escape(&f.message));
         for r in f.remedies {
-            let _ = writeln!(
-                out,
-                "<li>{} <span class=\"pages\">({})</span></li>",
-                escape(r.text),
-                escape(r.pages)
-            );
+            let _ = writeln!(out, "<li>{} <span class=\"pages\">({})</span></li>", escape(r.text), escape(r.pages));
         }
         out.push_str("</ul></div>\n");
     }
@@ -61,11 +45,7 @@ pub(crate) fn diagnosis(out: &mut String, d: &Diagnosis) {
         diagnosis::WINDOW_MIN,
         diagnosis::NOISE_EXAMPLES
     );
-    let _ = writeln!(
-        out,
-        "<details><summary>Rules and thresholds</summary><p>{}</p></details>",
-        escape(&rules)
-    );
+    let _ = writeln!(out, "<details><summary>Rules and thresholds</summary><p>{}</p></details>", escape(&rules));
 }
 
 fn measures(m: &Measures) -> Vec<(String, String)> {
@@ -74,34 +54,14 @@ fn measures(m: &Measures) -> Vec<(String, String)> {
         ("validations in curves.csv", Some(m.points.to_string())),
         ("best validation value", m.best_valid.map(|v| v.to_string())),
         ("… at examples seen", m.best_valid_at.map(|v| v.to_string())),
-        (
-            "final validation value",
-            m.final_valid.map(|v| v.to_string()),
-        ),
-        (
-            "final training loss",
-            m.final_train_loss.map(|v| v.to_string()),
-        ),
-        (
-            "gap: valid − train error (points)",
-            m.gap.map(|v| v.to_string()),
-        ),
-        (
-            "training loss, improvement in the last window",
-            m.train_window_improvement.map(pct),
-        ),
-        (
-            "validation, improvement in the last window",
-            m.valid_window_improvement.map(pct),
-        ),
-        (
-            "validation, last-window mean above its best",
-            m.valid_rise.map(pct),
-        ),
+        ("final validation value", m.final_valid.map(|v| v.to_string())),
+        ("final training loss", m.final_train_loss.map(|v| v.to_string())),
+        ("gap: valid − train error (points)", m.gap.map(|v| v.to_string())),
+        ("training loss, improvement in the last window", m.train_window_improvement.map(pct)),
+        ("validation, improvement in the last window", m.valid_window_improvement.map(pct)),
+        ("validation, last-window mean above its best", m.valid_rise.map(pct)),
     ];
-    rows.into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), v?)))
-        .collect()
+    rows.into_iter().filter_map(|(k, v)| Some((k.to_string(), v?))).collect()
 }
 
 /// `report.json`: every key; arrays of objects (e.g. per-layer probe scores) as their own tables.
@@ -128,10 +88,8 @@ pub(crate) fn results(out: &mut String, report: &Value) {
 
 /// `run.json`: the data description first and highlighted, then everything else.
 pub(crate) fn run(out: &mut String, run: &Value) {
-    let is_data =
-        |k: &str| k == "data" || k.starts_with("data.") || k == "source" || k.starts_with("source.") || k == "input_dim";
-    let (mut rows, rest): (Vec<_>, Vec<_>) =
-        flatten("", run).into_iter().partition(|(k, _)| is_data(k));
+    let is_data = |k: &str| k == "data" || k.starts_with("data.") || k == "source" || k.starts_with("source.") || k == "input_dim";
+    let (mut rows, rest): (Vec<_>, Vec<_>) = flatten("", run).into_iter().partition(|(k, _)| is_data(k));
     rows.extend(rest);
     kv_table(out, &rows, |k| is_data(k).then_some("data"));
 }
@@ -145,12 +103,7 @@ pub(crate) fn recipe(out: &mut String, recipe: &Value) {
 pub(crate) fn figures(out: &mut String, images: &[Image]) {
     for img in images {
         let caption = img.caption();
-        let id: String = img
-            .name
-            .trim_end_matches(".png")
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
+        let id: String = img.name.trim_end_matches(".png").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         let _ = writeln!(
             out,
             "<figure id=\"fig-{}\"><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" data-file=\"{}\">\
@@ -179,11 +132,7 @@ pub(crate) fn layer_stats(out: &mut String, t: &Table) {
     let is_flagged = |row: &[String]| flag.is_some_and(|c| flagged(&row[c]));
     let mut last: Vec<(Vec<&str>, usize)> = Vec::new();
     for (i, row) in t.rows.iter().enumerate() {
-        let key: Vec<&str> = if keys.is_empty() {
-            vec![]
-        } else {
-            keys.iter().map(|&c| row[c].as_str()).collect()
-        };
+        let key: Vec<&str> = if keys.is_empty() { vec![] } else { keys.iter().map(|&c| row[c].as_str()).collect() };
         match last.iter_mut().find(|(k, _)| !keys.is_empty() && *k == key) {
             Some(slot) => slot.1 = i,
             None => last.push((key, i)),
@@ -195,36 +144,17 @@ pub(crate) fn layer_stats(out: &mut String, t: &Table) {
     let what = if keys.is_empty() {
         "Every row (no layer, tensor or quantity column)".to_string()
     } else {
-        format!(
-            "The last snapshot of each ({})",
-            keys.iter()
-                .map(|&c| t.header[c].as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
+        format!("The last snapshot of each ({})", keys.iter().map(|&c| t.header[c].as_str()).collect::<Vec<_>>().join(", "))
     };
-    let _ = writeln!(
-        out,
-        "<p>{}: {} of {} rows; {} flagged row(s) over the whole run.</p>",
-        escape(&what),
-        rows.len(),
-        t.rows.len(),
-        ever
-    );
+    let _ = writeln!(out, "<p>{}: {} of {} rows; {} flagged row(s) over the whole run.</p>", escape(&what), rows.len(), t.rows.len(), ever);
     if !flagged_now.is_empty() {
-        let _ = writeln!(
-            out,
-            "<div class=\"flags\"><h3>Flagged in the last snapshot ({})</h3>",
-            flagged_now.len()
-        );
+        let _ = writeln!(out, "<div class=\"flags\"><h3>Flagged in the last snapshot ({})</h3>", flagged_now.len());
         table(out, &t.header, &flagged_now, |_| Some("flagged"));
         out.push_str("</div>\n");
     } else if flag.is_none() {
         out.push_str("<p>(No flag column.)</p>\n");
     }
-    table(out, &t.header, &rows, |i| {
-        is_flagged(rows[i]).then_some("flagged")
-    });
+    table(out, &t.header, &rows, |i| is_flagged(rows[i]).then_some("flagged"));
 }
 
 /// Whether a flag field raises a flag: anything but empty, `0`, `false`, `no`, `ok`, `none` or `-`.
@@ -235,12 +165,7 @@ fn flagged(field: &str) -> bool {
 
 /// `curves.csv` in full, folded.
 pub(crate) fn curves(out: &mut String, t: &Table) {
-    let _ = writeln!(
-        out,
-        "<details><summary>curves.csv: {} validations, columns {}</summary>",
-        t.rows.len(),
-        escape(&t.header.join(", "))
-    );
+    let _ = writeln!(out, "<details><summary>curves.csv: {} validations, columns {}</summary>", t.rows.len(), escape(&t.header.join(", ")));
     let rows: Vec<&[String]> = t.rows.iter().map(Vec::as_slice).collect();
     table(out, &t.header, &rows, |_| None);
     out.push_str("</details>\n");
@@ -248,25 +173,14 @@ pub(crate) fn curves(out: &mut String, t: &Table) {
 
 /// The directory's entries with their sizes.
 pub(crate) fn listing(out: &mut String, entries: &[(String, u64)]) {
-    let rows: Vec<Vec<String>> = entries
-        .iter()
-        .map(|(n, s)| vec![n.clone(), s.to_string()])
-        .collect();
+    let rows: Vec<Vec<String>> = entries.iter().map(|(n, s)| vec![n.clone(), s.to_string()]).collect();
     let rows: Vec<&[String]> = rows.iter().map(Vec::as_slice).collect();
-    table(
-        out,
-        &["file".to_string(), "bytes".to_string()],
-        &rows,
-        |_| None,
-    );
+    table(out, &["file".to_string(), "bytes".to_string()], &rows, |_| None);
 }
 
 /// A value for a headline, shortened.
 pub(crate) fn headline(report: &Value, key: &str) -> Option<String> {
-    report
-        .get(key)
-        .filter(|v| v.is_number())
-        .map(|v| pretty(&v.to_string()))
+    report.get(key).filter(|v| v.is_number()).map(|v| pretty(&v.to_string()))
 }
 
 #[cfg(test)]
@@ -284,11 +198,7 @@ mod tests {
         layer_stats(&mut out, &t);
         assert!(out.contains("2 of 4 rows; 1 flagged row(s)"), "{out}");
         assert!(out.contains("Flagged in the last snapshot (1)"));
-        assert_eq!(
-            out.matches("<tr class=\"flagged\">").count(),
-            2,
-            "in the box and in the table"
-        );
+        assert_eq!(out.matches("<tr class=\"flagged\">").count(), 2, "in the box and in the table");
         assert!(!out.contains(">0.1<"), "old snapshot left out");
     }
 
@@ -297,28 +207,16 @@ mod tests {
         let t = Table::parse(Path::new("layer_stats.csv"), "updates,value\n1,2\n3,4\n").unwrap();
         let mut out = String::new();
         layer_stats(&mut out, &t);
-        assert!(
-            out.contains("2 of 2 rows") && out.contains("No flag column"),
-            "{out}"
-        );
+        assert!(out.contains("2 of 2 rows") && out.contains("No flag column"), "{out}");
     }
 
     #[test]
     fn report_arrays_of_objects_become_tables_and_run_data_is_highlighted() {
         let mut out = String::new();
-        results(
-            &mut out,
-            &serde_json::json!({"test_accuracy": 97.5, "probes": [{"layer": 1, "accuracy": 0.9}]}),
-        );
-        assert!(
-            out.contains("<h3>probes</h3>") && out.contains(">accuracy<"),
-            "{out}"
-        );
+        results(&mut out, &serde_json::json!({"test_accuracy": 97.5, "probes": [{"layer": 1, "accuracy": 0.9}]}));
+        assert!(out.contains("<h3>probes</h3>") && out.contains(">accuracy<"), "{out}");
         let mut out = String::new();
-        run(
-            &mut out,
-            &serde_json::json!({"seed": 1, "data": {"source": "digits <embedded>"}}),
-        );
+        run(&mut out, &serde_json::json!({"seed": 1, "data": {"source": "digits <embedded>"}}));
         assert!(out.contains("<tr class=\"data\"><th scope=\"row\">data.source</th><td>digits &lt;embedded&gt;</td>"), "{out}");
         assert!(out.find("data.source").unwrap() < out.find("seed").unwrap());
     }

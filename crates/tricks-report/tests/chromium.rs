@@ -20,17 +20,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// Longest a single Chromium run may take before the test fails.
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(90);
 /// Sections every full fixture report must have.
-const SECTIONS: [&str; 9] = [
-    "diagnosis",
-    "results",
-    "figures",
-    "layer-stats",
-    "curves",
-    "run",
-    "recipe",
-    "summary",
-    "files",
-];
+const SECTIONS: [&str; 9] = ["diagnosis", "results", "figures", "layer-stats", "curves", "run", "recipe", "summary", "files"];
 
 /// A run directory like the runner writes, plus the monitors' files and a pretraining level's picture.
 fn fixture(dir: &Path) -> usize {
@@ -41,8 +31,7 @@ fn fixture(dir: &Path) -> usize {
             (e * 1199.0, 2.3 / (1.0 + e), 2.0 + 20.0 / e + 0.05 * e)
         })
         .collect();
-    let mut csv =
-        String::from("epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n");
+    let mut csv = String::from("epoch,examples_seen,updates,train_loss,valid_error,learning_rate\n");
     for (i, (x, t, v)) in curve.iter().enumerate() {
         csv += &format!("{},{x},{},{t},{v},0.01\n", i + 1, (i + 1) * 38);
     }
@@ -68,64 +57,24 @@ fn fixture(dir: &Path) -> usize {
            "probes":[{"layer":1,"valid_accuracy":96.2},{"layer":2,"valid_accuracy":97.1}],"ais_log_likelihood":-86.3}"#,
     )
     .unwrap();
-    let mut stats =
-        String::from("updates,examples_seen,layer,tensor,quantity,mean,std,min,max,flag\n");
+    let mut stats = String::from("updates,examples_seen,layer,tensor,quantity,mean,std,min,max,flag\n");
     for u in [456, 912] {
         for (layer, tensor) in [(1, "weight"), (1, "bias"), (2, "weight")] {
-            let flag = if u == 912 && layer == 2 {
-                "update/weight ratio 3e-2 > 1e-2"
-            } else {
-                ""
-            };
-            stats += &format!(
-                "{u},{},{layer},{tensor},value,0.01,0.1,-0.3,0.3,{flag}\n",
-                u * 32
-            );
+            let flag = if u == 912 && layer == 2 { "update/weight ratio 3e-2 > 1e-2" } else { "" };
+            stats += &format!("{u},{},{layer},{tensor},value,0.01,0.1,-0.3,0.3,{flag}\n", u * 32);
         }
     }
     fs::write(dir.join("layer_stats.csv"), stats).unwrap();
-    fs::write(
-        dir.join("summary.txt"),
-        "recipe          mlp\ntest accuracy   97.21 %\n<not markup>\n",
-    )
-    .unwrap();
+    fs::write(dir.join("summary.txt"), "recipe          mlp\ntest accuracy   97.21 %\n<not markup>\n").unwrap();
 
-    let series = |f: fn(&(f64, f64, f64)) -> f64| {
-        vec![Series::new(
-            "mlp",
-            curve.iter().map(|p| (p.0, f(p))).collect(),
-        )]
-    };
-    tricks_plot::learning_curves(
-        &dir.join("curves.png"),
-        "mlp: learning curves",
-        &series(|p| p.1),
-        &series(|p| p.2),
-    )
-    .unwrap();
-    let filters: Vec<Vec<f32>> = (0..16)
-        .map(|u| (0..64).map(|i| ((i * (u + 1)) % 17) as f32).collect())
-        .collect();
+    let series = |f: fn(&(f64, f64, f64)) -> f64| vec![Series::new("mlp", curve.iter().map(|p| (p.0, f(p))).collect())];
+    tricks_plot::learning_curves(&dir.join("curves.png"), "mlp: learning curves", &series(|p| p.1), &series(|p| p.2)).unwrap();
+    let filters: Vec<Vec<f32>> = (0..16).map(|u| (0..64).map(|i| ((i * (u + 1)) % 17) as f32).collect()).collect();
     tricks_plot::tiles(&dir.join("filters.png"), &filters, (8, 8), 4).unwrap();
     tricks_plot::tiles(&dir.join("layer1-filters.png"), &filters[..9], (8, 8), 3).unwrap();
-    let panels: Vec<(String, Vec<f32>)> = (1..=2)
-        .map(|l| {
-            (
-                format!("layer {l} weights"),
-                (0..500).map(|i| (i as f32 * 0.37).sin()).collect(),
-            )
-        })
-        .collect();
+    let panels: Vec<(String, Vec<f32>)> = (1..=2).map(|l| (format!("layer {l} weights"), (0..500).map(|i| (i as f32 * 0.37).sin()).collect())).collect();
     tricks_plot::histograms(&dir.join("layer_histograms.png"), "weights", &panels, 20).unwrap();
-    tricks_plot::lines(
-        &dir.join("extra plot.png"),
-        "extra",
-        "x",
-        "y",
-        &series(|p| p.2),
-        false,
-    )
-    .unwrap();
+    tricks_plot::lines(&dir.join("extra plot.png"), "extra", "x", "y", &series(|p| p.2), false).unwrap();
     5
 }
 
@@ -144,37 +93,19 @@ fn chromium_available() -> bool {
         std::env::var_os("TRICKS_REQUIRE_CHROMIUM").is_none(),
         "TRICKS_REQUIRE_CHROMIUM is set but {CHROMIUM} is missing: install it (Debian: apt-get install chromium)"
     );
-    eprintln!(
-        "skipped: {CHROMIUM} not found (apt-get install chromium; set TRICKS_REQUIRE_CHROMIUM=1 to make this a failure)"
-    );
+    eprintln!("skipped: {CHROMIUM} not found (apt-get install chromium; set TRICKS_REQUIRE_CHROMIUM=1 to make this a failure)");
     false
 }
 
 /// Opens `html` in headless Chromium with a fresh profile and returns the DOM and console lines.
 fn open(html: &Path) -> Page {
     let scratch = tempfile::tempdir().unwrap();
-    let (out, err) = (
-        scratch.path().join("dom.html"),
-        scratch.path().join("stderr.txt"),
-    );
+    let (out, err) = (scratch.path().join("dom.html"), scratch.path().join("stderr.txt"));
     let url = format!("file://{}", html.canonicalize().unwrap().display());
     let mut child = Command::new(CHROMIUM)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-        ])
-        .args([
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!(
-            "--user-data-dir={}",
-            scratch.path().join("profile").display()
-        ))
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"])
+        .args(["--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        .arg(format!("--user-data-dir={}", scratch.path().join("profile").display()))
         .args(["--enable-logging=stderr", "--v=0", "--dump-dom", &url])
         .stdin(Stdio::null())
         .stdout(File::create(&out).unwrap())
@@ -194,19 +125,9 @@ fn open(html: &Path) -> Page {
         std::thread::sleep(Duration::from_millis(50));
     };
     let stderr = fs::read_to_string(&err).unwrap();
-    assert!(
-        status.success(),
-        "chromium failed ({status}) on {url}:\n{stderr}"
-    );
-    let console = stderr
-        .lines()
-        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
-        .map(str::to_string)
-        .collect();
-    Page {
-        dom: fs::read_to_string(&out).unwrap(),
-        console,
-    }
+    assert!(status.success(), "chromium failed ({status}) on {url}:\n{stderr}");
+    let console = stderr.lines().filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught")).map(str::to_string).collect();
+    Page { dom: fs::read_to_string(&out).unwrap(), console }
 }
 
 /// The check: no console message at all, `images` images all loaded, every section in `sections` present.
@@ -219,19 +140,11 @@ fn check(page: &Page, images: usize, sections: &[&str]) -> Result<(), String> {
     }
     let loaded = format!("data-images-loaded=\"{images}/{images}\"");
     if !page.dom.contains(&loaded) {
-        let status = page
-            .dom
-            .find("data-images-loaded")
-            .map(|i| &page.dom[i..(i + 60).min(page.dom.len())]);
-        return Err(format!(
-            "expected {loaded}, found {status:?} (the status script may not have run)"
-        ));
+        let status = page.dom.find("data-images-loaded").map(|i| &page.dom[i..(i + 60).min(page.dom.len())]);
+        return Err(format!("expected {loaded}, found {status:?} (the status script may not have run)"));
     }
     if page.dom.matches("<img ").count() != images {
-        return Err(format!(
-            "expected {images} <img> elements, found {}",
-            page.dom.matches("<img ").count()
-        ));
+        return Err(format!("expected {images} <img> elements, found {}", page.dom.matches("<img ").count()));
     }
     for id in sections {
         if !page.dom.contains(&format!("<section id=\"{id}\">")) {
@@ -256,14 +169,8 @@ fn report_opens_in_chromium_with_no_console_message_and_every_image_loaded() {
     let (_dir, path, images) = full_report();
     let page = open(&path);
     check(&page, images, &SECTIONS).unwrap();
-    assert!(
-        page.dom.contains("Flagged in the last snapshot (1)"),
-        "flagged layer statistics shown prominently"
-    );
-    assert!(
-        page.dom
-            .contains("Pretraining level 1 of the stack: filters")
-    );
+    assert!(page.dom.contains("Flagged in the last snapshot (1)"), "flagged layer statistics shown prominently");
+    assert!(page.dom.contains("Pretraining level 1 of the stack: filters"));
     assert!(page.dom.contains("data-images-failed=\"\""));
 }
 
@@ -274,22 +181,13 @@ fn the_check_fails_on_a_corrupt_image() {
     }
     let (dir, path, images) = full_report();
     let html = fs::read_to_string(&path).unwrap();
-    for (name, payload) in [
-        ("truncated.html", "iVBORw0KGgoAAAANSUhEUg"),
-        ("not-base64.html", "%%%not*base64!!"),
-    ] {
+    for (name, payload) in [("truncated.html", "iVBORw0KGgoAAAANSUhEUg"), ("not-base64.html", "%%%not*base64!!")] {
         let at = html.find("base64,").unwrap() + "base64,".len();
         let end = at + html[at..].find('"').unwrap();
         let broken = dir.path().join(name);
         fs::write(&broken, format!("{}{payload}{}", &html[..at], &html[end..])).unwrap();
         let err = check(&open(&broken), images, &SECTIONS).unwrap_err();
-        assert!(
-            err.contains(&format!(
-                "found Some(\"data-images-loaded=\\\"{}/{images}",
-                images - 1
-            )),
-            "{name}: {err}"
-        );
+        assert!(err.contains(&format!("found Some(\"data-images-loaded=\\\"{}/{images}", images - 1)), "{name}: {err}");
     }
 }
 
@@ -301,16 +199,9 @@ fn the_check_fails_on_a_script_error() {
     let (dir, path, images) = full_report();
     let html = fs::read_to_string(&path).unwrap();
     let broken = dir.path().join("script-error.html");
-    fs::write(
-        &broken,
-        html.replace("</main>", "</main><script>notDefinedAnywhere();</script>"),
-    )
-    .unwrap();
+    fs::write(&broken, html.replace("</main>", "</main><script>notDefinedAnywhere();</script>")).unwrap();
     let err = check(&open(&broken), images, &SECTIONS).unwrap_err();
-    assert!(
-        err.contains("Uncaught ReferenceError: notDefinedAnywhere"),
-        "{err}"
-    );
+    assert!(err.contains("Uncaught ReferenceError: notDefinedAnywhere"), "{err}");
 }
 
 #[test]
@@ -321,20 +212,12 @@ fn an_unsupervised_run_with_only_curves_opens_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let mut csv = String::from("epoch,examples_seen,train_loss,valid_reconstruction\n");
     for e in 1..=12 {
-        csv += &format!(
-            "{e},{},{},{}\n",
-            e * 500,
-            60.0 / f64::from(e),
-            30.0 + (f64::from(e) - 6.0).powi(2)
-        );
+        csv += &format!("{e},{},{},{}\n", e * 500, 60.0 / f64::from(e), 30.0 + (f64::from(e) - 6.0).powi(2));
     }
     fs::write(dir.path().join("curves.csv"), csv).unwrap();
     let page = open(&tricks_report::write_report(dir.path()).unwrap());
     check(&page, 0, &["diagnosis", "curves", "files"]).unwrap();
-    assert!(
-        page.dom.contains("over-fitting"),
-        "rising reconstruction error read as over-fitting"
-    );
+    assert!(page.dom.contains("over-fitting"), "rising reconstruction error read as over-fitting");
     assert!(!page.dom.contains("<section id=\"figures\">"));
 }
 
@@ -345,54 +228,27 @@ fn report_is_self_contained_and_escaped() {
     assert_eq!(path, dir.path().join("report.html"));
     let html = fs::read_to_string(&path).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-    assert_eq!(
-        html.matches("<img src=\"data:image/png;base64,").count(),
-        images
-    );
-    assert!(
-        !html.contains("http://") && !html.contains("https://") && !html.contains("src=\"file")
-    );
+    assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), images);
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"file"));
     assert!(html.contains("&lt;not markup&gt;") && !html.contains("<not markup>"));
     assert!(html.contains("embedded UCI digits &lt;8x8&gt;"));
     for id in SECTIONS {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
-    let order: Vec<usize> = [
-        "curves.png",
-        "filters.png",
-        "layer_histograms.png",
-        "extra plot.png",
-        "layer1-filters.png",
-    ]
-    .iter()
-    .map(|n| html.find(&format!("data-file=\"{n}\"")).unwrap())
-    .collect();
-    assert!(
-        order.windows(2).all(|w| w[0] < w[1]),
-        "known pictures first, the rest by name: {order:?}"
-    );
-    let names: Vec<String> = fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let order: Vec<usize> = ["curves.png", "filters.png", "layer_histograms.png", "extra plot.png", "layer1-filters.png"]
+        .iter()
+        .map(|n| html.find(&format!("data-file=\"{n}\"")).unwrap())
         .collect();
-    assert!(
-        !names.iter().any(|n| n.starts_with('.')),
-        "no temporary left: {names:?}"
-    );
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "known pictures first, the rest by name: {order:?}");
+    let names: Vec<String> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.starts_with('.')), "no temporary left: {names:?}");
     let png = fs::read(dir.path().join("curves.png")).unwrap();
     fs::write(dir.path().join("truncated.png"), &png[..png.len() / 2]).unwrap();
-    let err = tricks_report::write_report(dir.path())
-        .unwrap_err()
-        .to_string();
-    assert!(
-        err.contains("truncated.png") && err.contains("not a whole PNG"),
-        "{err}"
-    );
+    let err = tricks_report::write_report(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("truncated.png") && err.contains("not a whole PNG"), "{err}");
     fs::remove_file(dir.path().join("truncated.png")).unwrap();
     fs::write(dir.path().join("run.json"), "{ oops").unwrap();
-    let err = tricks_report::write_report(dir.path())
-        .unwrap_err()
-        .to_string();
+    let err = tricks_report::write_report(dir.path()).unwrap_err().to_string();
     assert!(err.contains("run.json"), "{err}");
 }
 
@@ -400,8 +256,7 @@ fn report_is_self_contained_and_escaped() {
 #[test]
 #[ignore = "writes a fixture run directory where TRICKS_REPORT_FIXTURE says, for viewing"]
 fn keep_fixture() {
-    let dir =
-        PathBuf::from(std::env::var("TRICKS_REPORT_FIXTURE").expect("set TRICKS_REPORT_FIXTURE"));
+    let dir = PathBuf::from(std::env::var("TRICKS_REPORT_FIXTURE").expect("set TRICKS_REPORT_FIXTURE"));
     fs::create_dir_all(&dir).unwrap();
     fixture(&dir);
     println!("{}", tricks_report::write_report(&dir).unwrap().display());

@@ -153,7 +153,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("train.ckpt");
         assert!(read::<u32>(&path).unwrap().is_none());
-        let state = (vec![1u64, 2], 0.1 + 0.2, f64::NAN);
+        let state = (vec![1u64, 2], 0.1f64 + 0.2, f64::NAN);
         write(&path, &state, &[("model", b"abc"), ("best", b"")]).unwrap();
         let c = read::<(Vec<u64>, f64, f64)>(&path).unwrap().unwrap();
         assert_eq!((c.state.0, c.state.1.to_bits()), (state.0, state.1.to_bits()), "every bit of a float comes back");

@@ -104,7 +104,8 @@ pub fn read_curves(path: &Path) -> Result<(ValidationMeasure, Vec<CurvePoint>), 
         let fields: Vec<&str> = line.split(',').collect();
         let num = |i: usize| {
             let c = columns[i];
-            let field = fields.get(c).ok_or_else(|| RunFileError::new(path, format!("line {}: {} fields, the header has {}", n + 1, fields.len(), header.len())))?;
+            let field =
+                fields.get(c).ok_or_else(|| RunFileError::new(path, format!("line {}: {} fields, the header has {}", n + 1, fields.len(), header.len())))?;
             field.trim().parse::<f64>().map_err(|_| RunFileError::new(path, format!("line {}, column {}: not a number: {field:?}", n + 1, header[c])))
         };
         curve.push(CurvePoint {

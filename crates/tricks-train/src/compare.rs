@@ -18,10 +18,8 @@ pub fn plot_runs(runs: &[PathBuf], out: &Path) -> Result<(), TrainError> {
     for run in runs {
         let curve = read_curve(run)?;
         let label = run.file_name().map_or_else(|| run.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let series = |f: fn(&CurvePoint) -> f64| tricks_plot::Series {
-            label: label.clone(),
-            points: curve.iter().map(|p| (p.examples_seen as f64, f(p))).collect(),
-        };
+        let series =
+            |f: fn(&CurvePoint) -> f64| tricks_plot::Series { label: label.clone(), points: curve.iter().map(|p| (p.examples_seen as f64, f(p))).collect() };
         losses.push(series(|p| p.train_loss));
         errors.push(series(|p| p.valid_error));
     }
@@ -36,7 +34,14 @@ mod tests {
     #[test]
     fn curves_csv_round_trips_and_several_runs_plot_into_one_image() {
         let dir = tempfile::tempdir().unwrap();
-        let point = |e: usize, err: f64| CurvePoint { epoch: e, examples_seen: 100 * e as u64, updates: 4 * e as u64, train_loss: 1.0 / e as f64, valid_error: err, learning_rate: 0.01 };
+        let point = |e: usize, err: f64| CurvePoint {
+            epoch: e,
+            examples_seen: 100 * e as u64,
+            updates: 4 * e as u64,
+            train_loss: 1.0 / e as f64,
+            valid_error: err,
+            learning_rate: 0.01,
+        };
         let mut runs = Vec::new();
         for (name, errs) in [("a", [30.0, 20.0, 15.0]), ("b", [40.0, 25.0, 10.0])] {
             let run = dir.path().join(name);

@@ -1,7 +1,10 @@
 //! Data uploaded to the device once, so that mini-batches are selected there (p.23-24: minimise
 //! host-device transfers).
 
-use burn::tensor::{Int, Tensor, TensorData, backend::{AutodiffBackend, Backend}};
+use burn::tensor::{
+    Int, Tensor, TensorData,
+    backend::{AutodiffBackend, Backend},
+};
 use tricks_data::Dataset;
 use tricks_models::one_hot;
 

@@ -16,7 +16,10 @@ use tricks_core::{CheckedRecipe, EarlyStopping, Recipe, Stopping, penalty_scale}
 use tricks_run::{CurvePoint, RunDir, checkpoint, curve_row, curves_header, fault, files};
 
 use crate::snapshot_codec::{bytes_data, data_bytes, load_module, module_as_state, module_bytes, state_as_module};
-use crate::{DeviceSplit, LAYER_STATS_HEADER, ParameterAverage, PendingSnapshot, Progress, SgdState, Snapshot, StepSettings, TrainError, Trainable, layer_stats_rows, sgd_step};
+use crate::{
+    DeviceSplit, LAYER_STATS_HEADER, ParameterAverage, PendingSnapshot, Progress, SgdState, Snapshot, StepSettings, TrainError, Trainable, layer_stats_rows,
+    sgd_step,
+};
 
 /// The training loss is read back from the device every this many updates (for progress and
 /// divergence checks); reading it after every update would stall a GPU (p.23-24). *Ours.*

@@ -91,11 +91,7 @@ pub fn gradient_check<B: AutodiffBackend, M: AutodiffModule<B>>(model: &M, loss:
 }
 
 /// As [`gradient_check`], checking at most `entries_per_tensor` evenly spaced entries of each tensor.
-pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(
-    model: &M,
-    loss: impl Fn(&M) -> Tensor<B, 1>,
-    entries_per_tensor: usize,
-) -> GradCheck {
+pub fn gradient_check_sampled<B: AutodiffBackend, M: AutodiffModule<B>>(model: &M, loss: impl Fn(&M) -> Tensor<B, 1>, entries_per_tensor: usize) -> GradCheck {
     let grads = GradientsParams::from_grads(loss(model).backward(), model);
     compare_gradients(model, &grads, &grads, |m| loss(m).into_scalar().elem::<f64>(), entries_per_tensor)
 }

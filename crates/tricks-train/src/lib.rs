@@ -11,14 +11,14 @@ mod level;
 mod monitor;
 mod monitor_plot;
 mod named_parameters;
+mod outputs;
 mod overfit;
 mod polyak;
-mod rbm_monitor;
-mod snapshot_codec;
 mod progress;
+mod rbm_monitor;
 mod recipe_check;
-mod outputs;
 mod run;
+mod snapshot_codec;
 mod stack;
 mod step;
 mod trainable;
@@ -28,19 +28,21 @@ pub use compare::{plot_runs, read_curve};
 pub use device_data::DeviceSplit;
 pub use error::{TrainError, classifier_of};
 pub use fit::{Checkpointing, Fitted, fit, fit_checkpointed};
-pub use gradcheck::{GRADCHECK_EPSILON, GRADCHECK_FLOOR, GRADCHECK_THRESHOLD, GradCheck, TensorCheck, compare_gradients, gradient_check, gradient_check_sampled};
-pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
-pub use polyak::ParameterAverage;
-pub use rbm_monitor::rbm_likelihood;
-pub use progress::{Progress, Silent};
-pub use recipe_check::{GRADCHECK_UPDATES, Objective, check_recipe_gradients, check_training_gradient};
+pub use gradcheck::{
+    GRADCHECK_EPSILON, GRADCHECK_FLOOR, GRADCHECK_THRESHOLD, GradCheck, TensorCheck, compare_gradients, gradient_check, gradient_check_sampled,
+};
 pub use level::Level;
 pub use monitor::{
     FLAG_FRACTION, HISTOGRAM_BINS, HISTOGRAM_SAMPLE, LAYER_STATS_HEADER, LayerActivity, PendingSnapshot, Quantity, SIGMOID_SATURATION, SYMMETRIC_SATURATION,
     Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv, layer_stats_rows,
 };
 pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
+pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
+pub use polyak::ParameterAverage;
+pub use progress::{Progress, Silent};
+pub use rbm_monitor::rbm_likelihood;
+pub use recipe_check::{GRADCHECK_UPDATES, Objective, check_recipe_gradients, check_training_gradient};
 pub use run::{RunOptions, evaluate, read_json, resume, run};
-pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};
 pub use step::{SgdState, StepSettings, penalty_gradient, penalty_value, sgd_step};
 pub use trainable::{Trainable, classification_error, mean_over_chunks};
+pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};

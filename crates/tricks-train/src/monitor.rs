@@ -352,9 +352,7 @@ fn sample_indices(n: usize) -> Vec<i64> {
 /// [`SYMMETRIC_SATURATION`]; `None` for rectifiers.
 fn saturated_fraction<B: Backend>(kind: Activation, h: Tensor<B, 2>) -> Option<Tensor<B, 1>> {
     match kind {
-        Activation::Sigmoid => {
-            Some((h.clone().lower_elem(SIGMOID_SATURATION).float() + h.greater_elem(1.0 - SIGMOID_SATURATION).float()).mean())
-        }
+        Activation::Sigmoid => Some((h.clone().lower_elem(SIGMOID_SATURATION).float() + h.greater_elem(1.0 - SIGMOID_SATURATION).float()).mean()),
         Activation::Tanh | Activation::Softsign | Activation::HardTanh => Some(h.abs().greater_elem(SYMMETRIC_SATURATION).float().mean()),
         Activation::Rectifier => None,
     }

@@ -52,12 +52,7 @@ pub(crate) fn plot_filters<B: Backend>(path: &Path, weights: Tensor<B, 2>, shape
 }
 
 /// Rows of test inputs, their corruption and their reconstruction from the corrupted input (p.4).
-pub(crate) fn plot_reconstructions<B: Backend>(
-    path: &Path,
-    model: &AutoEncoder<B>,
-    test: &DeviceSplit<B>,
-    shape: (usize, usize),
-) -> Result<(), TrainError> {
+pub(crate) fn plot_reconstructions<B: Backend>(path: &Path, model: &AutoEncoder<B>, test: &DeviceSplit<B>, shape: (usize, usize)) -> Result<(), TrainError> {
     let x = first_rows(test);
     let corrupted = model.corrupt(x.clone());
     let reconstructed = model.reconstruct(corrupted.clone());
@@ -70,13 +65,7 @@ pub(crate) fn plot_reconstructions<B: Backend>(
 
 /// Each row a Gibbs chain of the RBM started at a test example: the example, then snapshots
 /// `GIBBS_STEPS_BETWEEN_SNAPSHOTS` steps apart (visible means).
-pub(crate) fn plot_samples<B: Backend>(
-    path: &Path,
-    model: &Rbm<B>,
-    test: &DeviceSplit<B>,
-    shape: (usize, usize),
-    seed: u64,
-) -> Result<(), TrainError> {
+pub(crate) fn plot_samples<B: Backend>(path: &Path, model: &Rbm<B>, test: &DeviceSplit<B>, shape: (usize, usize), seed: u64) -> Result<(), TrainError> {
     B::seed(&test.inputs.device(), seed);
     let mut v = first_rows(test);
     let chains = v.dims()[0];

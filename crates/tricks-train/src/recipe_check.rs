@@ -136,12 +136,7 @@ impl<B: AutodiffBackend> ModuleVisitor<B> for PenaltyTotal<'_> {
 fn warmed_up<M: Trainable<F64>>(mut model: M, recipe: &Recipe, x: &Tensor<F64, 2>, y: &Tensor<F64, 2>, scale: f64) -> (M, M::Carry) {
     let mut state = SgdState::default();
     let mut carry = M::Carry::default();
-    let settings = StepSettings {
-        learning_rate: recipe.optimiser.learning_rate,
-        momentum_beta: recipe.optimiser.momentum_beta,
-        penalty_scale: scale,
-        recipe,
-    };
+    let settings = StepSettings { learning_rate: recipe.optimiser.learning_rate, momentum_beta: recipe.optimiser.momentum_beta, penalty_scale: scale, recipe };
     {
         let _generator = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         <F64 as burn::tensor::backend::Backend>::seed(&x.device(), recipe.seed);
@@ -159,12 +154,7 @@ fn warmed_up<M: Trainable<F64>>(mut model: M, recipe: &Recipe, x: &Tensor<F64, 2
 /// the code of the levels below) — on the first `examples` training examples of `data`, at most
 /// `entries_per_tensor` entries per parameter tensor. Computed in f64 on the CPU. A tensor whose loss
 /// gradient is all zeros fails the check.
-pub fn check_recipe_gradients(
-    recipe: &CheckedRecipe,
-    data: &DataSource,
-    examples: usize,
-    entries_per_tensor: usize,
-) -> Result<GradCheck, TrainError> {
+pub fn check_recipe_gradients(recipe: &CheckedRecipe, data: &DataSource, examples: usize, entries_per_tensor: usize) -> Result<GradCheck, TrainError> {
     let splits = tricks_data::load(data)?;
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;
     let rows: Vec<usize> = (0..examples.clamp(1, splits.train.len())).collect();

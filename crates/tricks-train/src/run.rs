@@ -12,9 +12,9 @@ use tricks_data::{DataSource, Dataset, FittedPreprocessing, Splits};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 use tricks_run::{BURN_VERSION, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};
 
+use crate::device_data::RunData;
 use crate::outputs;
 use crate::stack::{column_means, pretrain_stack};
-use crate::device_data::RunData;
 use crate::{Checkpointing, DeviceSplit, Fitted, Level, Progress, TrainError, Trainable, classification_error, fit_checkpointed, rbm_likelihood};
 
 /// Where and how a run is recorded.
@@ -94,11 +94,7 @@ fn guarded(dir: RunDir, work: impl FnOnce(&RunDir) -> Result<Report, TrainError>
         Err(e) => {
             let path = dir.path().to_path_buf();
             let write_failed = matches!(e, TrainError::Run(_) | TrainError::Io { .. });
-            if dir.abandon(write_failed) && write_failed {
-                Err(TrainError::Unfinished { source: Box::new(e), run_dir: path })
-            } else {
-                Err(e)
-            }
+            if dir.abandon(write_failed) && write_failed { Err(TrainError::Unfinished { source: Box::new(e), run_dir: path }) } else { Err(e) }
         }
     }
 }

@@ -4,14 +4,17 @@
 use std::time::Instant;
 
 use burn::module::Param;
-use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
+use burn::tensor::{
+    Tensor,
+    backend::{AutodiffBackend, Backend},
+};
 use tricks_core::{CheckedRecipe, Model, Recipe, StackSpec, kind};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
 use tricks_run::{LevelReport, RunDir, files};
 
-use crate::outputs::{plot_filters, save_model};
 use crate::device_data::RunData;
+use crate::outputs::{plot_filters, save_model};
 use crate::snapshot_codec::load_module;
 use crate::trainable::EVAL_CHUNK;
 use crate::{Checkpointing, DeviceSplit, Level, Progress, TrainError, Trainable, fit, fit_checkpointed};

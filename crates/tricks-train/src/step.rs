@@ -7,7 +7,10 @@
 
 use burn::module::{AutodiffModule, ModuleMapper, Param};
 use burn::optim::GradientsParams;
-use burn::tensor::{Tensor, backend::{AutodiffBackend, Backend}};
+use burn::tensor::{
+    Tensor,
+    backend::{AutodiffBackend, Backend},
+};
 use tricks_core::{Penalty, Recipe};
 
 /// Optimiser state carried between updates: the chapter-form momentum average ḡ per parameter.
@@ -42,12 +45,7 @@ pub struct StepSettings<'a> {
 }
 
 /// θ ← θ − ε_t·m_layer·m_bias·ḡ, with ḡ ← (1−β)ḡ + βg and, for weights, g += B′/T·(2λ2·w + λ1·sign(w)).
-pub fn sgd_step<B: AutodiffBackend, M: AutodiffModule<B>>(
-    model: M,
-    grads: GradientsParams,
-    state: &mut SgdState,
-    settings: StepSettings<'_>,
-) -> M {
+pub fn sgd_step<B: AutodiffBackend, M: AutodiffModule<B>>(model: M, grads: GradientsParams, state: &mut SgdState, settings: StepSettings<'_>) -> M {
     let mut mapper = StepMapper::<B> { grads, state, settings, path: Vec::new(), layers: Vec::new(), _b: Default::default() };
     model.map(&mut mapper)
 }

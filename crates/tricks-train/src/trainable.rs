@@ -2,8 +2,11 @@
 //! layers do, for monitoring.
 
 use burn::module::AutodiffModule;
-use burn::tensor::{ElementConversion, Tensor, TensorData, backend::{AutodiffBackend, Backend}};
 use burn::nn::Linear;
+use burn::tensor::{
+    ElementConversion, Tensor, TensorData,
+    backend::{AutodiffBackend, Backend},
+};
 use tricks_models::{AutoEncoder, Mlp, activate, output_loss};
 use tricks_run::ValidationMeasure;
 

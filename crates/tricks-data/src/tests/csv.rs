@@ -3,12 +3,7 @@ use crate::{DataError, DataSource, Header, LabelColumn, load};
 use std::path::Path;
 
 fn parse(text: &str, label: LabelColumn, header: Header) -> Result<crate::Dataset, DataError> {
-    crate::csv::parse(
-        Path::new("my.csv"),
-        text.as_bytes().to_vec(),
-        &label,
-        &header,
-    )
+    crate::csv::parse(Path::new("my.csv"), text.as_bytes().to_vec(), &label, &header)
 }
 
 fn ok(text: &str, label: LabelColumn, header: Header) -> crate::Dataset {
@@ -17,11 +12,7 @@ fn ok(text: &str, label: LabelColumn, header: Header) -> crate::Dataset {
 
 #[test]
 fn header_is_detected() {
-    let with = ok(
-        "a, b ,label\n1,2,0\n3,4,2\n",
-        LabelColumn::Last,
-        Header::Detect,
-    );
+    let with = ok("a, b ,label\n1,2,0\n3,4,2\n", LabelColumn::Last, Header::Detect);
     assert_eq!(with.len(), 2);
     assert_eq!(with.dim, 2);
     assert_eq!(with.features, vec![1.0, 2.0, 3.0, 4.0]);
@@ -41,17 +32,7 @@ fn header_can_be_declared() {
     assert_eq!(d.len(), 1);
     assert_eq!(d.features, vec![4.0, 5.0]);
     let e = parse("x,y,label\n4,5,1\n", LabelColumn::Last, Header::Absent).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::CsvNotNumeric {
-                line: 1,
-                column: 1,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, DataError::CsvNotNumeric { line: 1, column: 1, .. }), "{e:?}");
 }
 
 #[test]
@@ -67,10 +48,7 @@ fn label_column_by_name_and_index() {
 
     let e = parse(text, LabelColumn::Name("w".into()), Header::Detect).unwrap_err();
     assert!(matches!(e, DataError::LabelColumn { .. }));
-    assert!(
-        e.to_string().contains("my.csv: no column named \"w\""),
-        "{e}"
-    );
+    assert!(e.to_string().contains("my.csv: no column named \"w\""), "{e}");
     let e = parse(text, LabelColumn::Index(3), Header::Detect).unwrap_err();
     assert!(matches!(e, DataError::LabelColumn { .. }));
     let e = parse("1,2\n3,4\n", LabelColumn::Name("y".into()), Header::Detect).unwrap_err();
@@ -80,104 +58,38 @@ fn label_column_by_name_and_index() {
 #[test]
 fn ragged_rows_name_line_and_counts() {
     let e = parse("a,b,c\n1,2,0\n\n1,2\n", LabelColumn::Last, Header::Detect).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::CsvRagged {
-                line: 4,
-                expected: 3,
-                found: 2,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
-    assert!(
-        e.to_string()
-            .contains("my.csv: line 4: 2 columns, expected 3"),
-        "{e}"
-    );
+    assert!(matches!(e, DataError::CsvRagged { line: 4, expected: 3, found: 2, .. }), "{e:?}");
+    assert!(e.to_string().contains("my.csv: line 4: 2 columns, expected 3"), "{e}");
     let e = parse("1,2,0\n1,2,3,4\n", LabelColumn::Last, Header::Detect).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::CsvRagged {
-                line: 2,
-                expected: 3,
-                found: 4,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, DataError::CsvRagged { line: 2, expected: 3, found: 4, .. }), "{e:?}");
 }
 
 #[test]
 fn non_numeric_field_names_line_column_and_text() {
     let e = parse("1,2,0\n1,two,0\n", LabelColumn::Last, Header::Detect).unwrap_err();
-    assert!(
-        matches!(&e, DataError::CsvNotNumeric { line: 2, column: 2, text, .. } if text == "two"),
-        "{e:?}"
-    );
-    assert!(
-        e.to_string()
-            .contains("my.csv: line 2, column 2: \"two\" is not a number"),
-        "{e}"
-    );
+    assert!(matches!(&e, DataError::CsvNotNumeric { line: 2, column: 2, text, .. } if text == "two"), "{e:?}");
+    assert!(e.to_string().contains("my.csv: line 2, column 2: \"two\" is not a number"), "{e}");
     let e = parse("1,2,0\n1,,0\n", LabelColumn::Last, Header::Detect).unwrap_err();
-    assert!(
-        matches!(&e, DataError::CsvNotNumeric { text, .. } if text.is_empty()),
-        "{e:?}"
-    );
+    assert!(matches!(&e, DataError::CsvNotNumeric { text, .. } if text.is_empty()), "{e:?}");
 }
 
 #[test]
 fn labels_must_be_small_non_negative_integers() {
-    assert_eq!(
-        ok("1,3.0\n2,0\n", LabelColumn::Last, Header::Detect).labels,
-        vec![3, 0]
-    );
-    for (bad, reason) in [
-        ("-1", "negative"),
-        ("1.5", "not an integer"),
-        ("1000", "1000 classes"),
-        ("x", "not a number"),
-    ] {
-        let e = parse(
-            &format!("1,0\n2,{bad}\n"),
-            LabelColumn::Last,
-            Header::Absent,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(e, DataError::Label { line: 2, .. }),
-            "{bad}: {e:?}"
-        );
+    assert_eq!(ok("1,3.0\n2,0\n", LabelColumn::Last, Header::Detect).labels, vec![3, 0]);
+    for (bad, reason) in [("-1", "negative"), ("1.5", "not an integer"), ("1000", "1000 classes"), ("x", "not a number")] {
+        let e = parse(&format!("1,0\n2,{bad}\n"), LabelColumn::Last, Header::Absent).unwrap_err();
+        assert!(matches!(e, DataError::Label { line: 2, .. }), "{bad}: {e:?}");
         let msg = e.to_string();
-        assert!(
-            msg.contains("my.csv: line 2") && msg.contains(reason),
-            "{msg}"
-        );
+        assert!(msg.contains("my.csv: line 2") && msg.contains(reason), "{msg}");
     }
-    assert_eq!(
-        ok("1,999\n", LabelColumn::Last, Header::Absent).classes,
-        1000
-    );
+    assert_eq!(ok("1,999\n", LabelColumn::Last, Header::Absent).classes, 1000);
 }
 
 #[test]
 fn non_finite_features_are_refused() {
     for bad in ["NaN", "inf", "-inf", "1e99"] {
-        let e = parse(
-            &format!("1,2,0\n3,{bad},1\n"),
-            LabelColumn::Last,
-            Header::Detect,
-        )
-        .unwrap_err();
-        assert!(
-            matches!(&e, DataError::NonFinite { column: 2, place, .. } if place == "line 2"),
-            "{bad}: {e:?}"
-        );
+        let e = parse(&format!("1,2,0\n3,{bad},1\n"), LabelColumn::Last, Header::Detect).unwrap_err();
+        assert!(matches!(&e, DataError::NonFinite { column: 2, place, .. } if place == "line 2"), "{bad}: {e:?}");
         assert!(e.to_string().contains("my.csv: line 2, column 2"), "{e}");
     }
 }
@@ -195,13 +107,7 @@ fn empty_inputs_are_refused() {
 
 #[test]
 fn non_utf8_is_refused_with_line() {
-    let e = crate::csv::parse(
-        Path::new("x.csv"),
-        b"1,0\n\xff,1\n".to_vec(),
-        &LabelColumn::Last,
-        &Header::Detect,
-    )
-    .unwrap_err();
+    let e = crate::csv::parse(Path::new("x.csv"), b"1,0\n\xff,1\n".to_vec(), &LabelColumn::Last, &Header::Detect).unwrap_err();
     assert!(matches!(e, DataError::CsvEncoding { line: 2, .. }), "{e:?}");
 }
 
@@ -219,25 +125,17 @@ fn csv_and_csv_gz_files_load_and_split_identically() {
     let dir = tempfile::tempdir().unwrap();
     let plain = write(dir.path(), "t.csv", table().as_bytes());
     let zipped = write(dir.path(), "t.csv.gz", &gz(table().as_bytes()));
-    let parse_src = |p: &Path| {
-        DataSource::parse(p.to_str().unwrap(), LabelColumn::Last, Header::Detect).unwrap()
-    };
+    let parse_src = |p: &Path| DataSource::parse(p.to_str().unwrap(), LabelColumn::Last, Header::Detect).unwrap();
     let a = load(&parse_src(&plain)).unwrap();
     let b = load(&parse_src(&zipped)).unwrap();
-    assert_eq!(
-        (a.train.len(), a.valid.len(), a.test.len()),
-        crate::split_sizes(30)
-    );
+    assert_eq!((a.train.len(), a.valid.len(), a.test.len()), crate::split_sizes(30));
     assert_eq!((a.train.len(), a.valid.len(), a.test.len()), (20, 4, 6));
     assert_eq!(a.train, b.train);
     assert_eq!(a.test, b.test);
     assert_eq!(a.description.kind, "csv");
     assert_eq!(a.description.classes, 3);
     // Every row lands in exactly one split: feature 1 is the row number.
-    let mut seen: Vec<u32> = [&a.train, &a.valid, &a.test]
-        .iter()
-        .flat_map(|d| (0..d.len()).map(|i| d.row(i)[0] as u32).collect::<Vec<_>>())
-        .collect();
+    let mut seen: Vec<u32> = [&a.train, &a.valid, &a.test].iter().flat_map(|d| (0..d.len()).map(|i| d.row(i)[0] as u32).collect::<Vec<_>>()).collect();
     seen.sort_unstable();
     assert_eq!(seen, (0..30).collect::<Vec<_>>());
 }
@@ -246,22 +144,7 @@ fn csv_and_csv_gz_files_load_and_split_identically() {
 fn too_few_rows_to_split() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "small.csv", b"1,0\n2,1\n3,0\n4,1\n5,0\n6,1\n");
-    let e = load(&DataSource::Csv {
-        path: p,
-        label: LabelColumn::Last,
-        header: Header::Detect,
-    })
-    .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::TooFewRows {
-                rows: 6,
-                needed: 7,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    let e = load(&DataSource::Csv { path: p, label: LabelColumn::Last, header: Header::Detect }).unwrap_err();
+    assert!(matches!(e, DataError::TooFewRows { rows: 6, needed: 7, .. }), "{e:?}");
     assert!(e.to_string().contains("small.csv"), "{e}");
 }

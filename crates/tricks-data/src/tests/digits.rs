@@ -3,10 +3,7 @@ use crate::{DataSource, load};
 #[test]
 fn digits_load_split_and_scale() {
     let s = load(&DataSource::Digits).unwrap();
-    assert_eq!(
-        (s.train.len(), s.valid.len(), s.test.len()),
-        (1199, 239, 359)
-    );
+    assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (1199, 239, 359));
     assert_eq!(s.train.len() + s.valid.len() + s.test.len(), 1797);
     for d in [&s.train, &s.valid, &s.test] {
         assert_eq!(d.dim, 64);
@@ -24,10 +21,7 @@ fn digits_load_split_and_scale() {
     assert!(s.train.features.iter().all(|x| (x * 16.0).fract() == 0.0));
     assert!(s.train.features.contains(&1.0));
     let d = &s.description;
-    assert_eq!(
-        (d.train, d.valid, d.test, d.dim, d.classes),
-        (1199, 239, 359, 64, 10)
-    );
+    assert_eq!((d.train, d.valid, d.test, d.dim, d.classes), (1199, 239, 359, 64, 10));
     assert_eq!(d.kind, "digits");
     assert!(d.attribution.as_deref().unwrap().contains("Alpaydin"));
 }
@@ -47,10 +41,7 @@ fn digits_splits_are_deterministic_and_disjoint() {
         k
     };
     let mut from_file: Vec<_> = (0..all.len()).map(|i| key(&all, i)).collect();
-    let mut from_splits: Vec<_> = [&a.train, &a.valid, &a.test]
-        .iter()
-        .flat_map(|d| (0..d.len()).map(|i| key(d, i)).collect::<Vec<_>>())
-        .collect();
+    let mut from_splits: Vec<_> = [&a.train, &a.valid, &a.test].iter().flat_map(|d| (0..d.len()).map(|i| key(d, i)).collect::<Vec<_>>()).collect();
     from_file.sort();
     from_splits.sort();
     assert_eq!(from_file, from_splits);
@@ -62,10 +53,7 @@ fn digits_splits_are_deterministic_and_disjoint() {
 /// (the shuffle is our own Fisher-Yates over ChaCha8 seeded with `DATA_SEED`).
 #[test]
 fn digits_splits_match_the_recorded_ones() {
-    assert_eq!(
-        crate::permutation(10, crate::DATA_SEED),
-        vec![0, 9, 7, 8, 5, 6, 4, 3, 2, 1]
-    );
+    assert_eq!(crate::permutation(10, crate::DATA_SEED), vec![0, 9, 7, 8, 5, 6, 4, 3, 2, 1]);
     let s = load(&DataSource::Digits).unwrap();
     assert_eq!(&s.train.labels[..12], &[4, 1, 1, 3, 9, 1, 7, 6, 4, 3, 6, 3]);
     assert_eq!(&s.valid.labels[..12], &[6, 5, 4, 0, 1, 6, 2, 8, 5, 3, 3, 3]);

@@ -55,26 +55,13 @@ fn round_trip_raw_and_gz_agree() {
         assert_eq!(s.train.image_shape, Some((3, 2)));
         assert_eq!(s.train.classes, 7);
         assert_eq!(s.test.classes, 7);
-        assert_eq!(
-            s.train.row(1),
-            &[
-                6.0 / 255.0,
-                7.0 / 255.0,
-                8.0 / 255.0,
-                9.0 / 255.0,
-                10.0 / 255.0,
-                11.0 / 255.0
-            ]
-        );
+        assert_eq!(s.train.row(1), &[6.0 / 255.0, 7.0 / 255.0, 8.0 / 255.0, 9.0 / 255.0, 10.0 / 255.0, 11.0 / 255.0]);
         // Validation is the last two training images, in file order.
         assert_eq!(s.valid.labels, vec![10 % 7, 11 % 7]);
         assert_eq!(s.valid.row(0)[0], 60.0 / 255.0);
         assert_eq!(s.test.labels, vec![0, 1, 2, 3]);
         assert_eq!(s.description.kind, "idx");
-        assert_eq!(
-            (s.description.train, s.description.valid, s.description.test),
-            (10, 2, 4)
-        );
+        assert_eq!((s.description.train, s.description.valid, s.description.test), (10, 2, 4));
     }
     assert_eq!(a.train, b.train);
     assert_eq!(a.valid, b.valid);
@@ -100,10 +87,7 @@ fn missing_file_lists_expected_names() {
     let e = load_dir(dir.path()).unwrap_err();
     assert!(matches!(e, DataError::MissingIdxFile { .. }), "{e:?}");
     let msg = e.to_string();
-    assert!(
-        msg.contains("t10k-labels-idx1-ubyte, t10k-labels-idx1-ubyte.gz"),
-        "{msg}"
-    );
+    assert!(msg.contains("t10k-labels-idx1-ubyte, t10k-labels-idx1-ubyte.gz"), "{msg}");
     assert!(msg.contains(&dir.path().display().to_string()), "{msg}");
 }
 
@@ -116,12 +100,7 @@ fn truncated_file_gives_expected_and_actual_sizes() {
     write(dir.path(), "train-images-idx3-ubyte", &bytes);
     let e = load_dir(dir.path()).unwrap_err();
     match &e {
-        DataError::IdxTruncated {
-            expected,
-            actual,
-            path,
-            ..
-        } => {
+        DataError::IdxTruncated { expected, actual, path, .. } => {
             assert_eq!((*expected, *actual), (16 + 72, 16 + 67));
             assert!(path.ends_with("train-images-idx3-ubyte"));
         }
@@ -131,24 +110,10 @@ fn truncated_file_gives_expected_and_actual_sizes() {
     assert!(msg.contains("train-images-idx3-ubyte: 83 bytes"), "{msg}");
     assert!(msg.contains("expected 88"), "{msg}");
     // A header cut short is also a truncation.
-    write(
-        dir.path(),
-        "train-images-idx3-ubyte",
-        &images(12, 3, 2)[..10],
-    );
-    assert!(matches!(
-        load_dir(dir.path()),
-        Err(DataError::IdxTruncated {
-            expected: 16,
-            actual: 10,
-            ..
-        })
-    ));
+    write(dir.path(), "train-images-idx3-ubyte", &images(12, 3, 2)[..10]);
+    assert!(matches!(load_dir(dir.path()), Err(DataError::IdxTruncated { expected: 16, actual: 10, .. })));
     write(dir.path(), "train-images-idx3-ubyte", &[0, 0]);
-    assert!(matches!(
-        load_dir(dir.path()),
-        Err(DataError::IdxTruncated { actual: 2, .. })
-    ));
+    assert!(matches!(load_dir(dir.path()), Err(DataError::IdxTruncated { actual: 2, .. })));
 }
 
 #[test]
@@ -158,24 +123,9 @@ fn wrong_magic_is_reported_with_both_numbers() {
     // A label file where the images should be.
     write(dir.path(), "train-images-idx3-ubyte.gz", &gz(&labels(12)));
     let e = load_dir(dir.path()).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::IdxMagic {
-                found: 0x801,
-                expected: 0x803,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, DataError::IdxMagic { found: 0x801, expected: 0x803, .. }), "{e:?}");
     let msg = e.to_string();
-    assert!(
-        msg.contains(
-            "train-images-idx3-ubyte.gz: wrong magic number 0x00000801 at byte 0, expected 0x00000803 (an IDX image file)"
-        ),
-        "{msg}"
-    );
+    assert!(msg.contains("train-images-idx3-ubyte.gz: wrong magic number 0x00000801 at byte 0, expected 0x00000803 (an IDX image file)"), "{msg}");
 }
 
 #[test]
@@ -184,17 +134,7 @@ fn image_and_label_counts_must_agree() {
     write_set(dir.path(), false);
     write(dir.path(), "t10k-labels-idx1-ubyte", &labels(5));
     let e = load_dir(dir.path()).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::IdxCountMismatch {
-                image_count: 4,
-                label_count: 5,
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, DataError::IdxCountMismatch { image_count: 4, label_count: 5, .. }), "{e:?}");
     let msg = e.to_string();
     assert!(msg.contains("t10k-images-idx3-ubyte: 4 images"), "{msg}");
     assert!(msg.contains("t10k-labels-idx1-ubyte: 5 labels"), "{msg}");
@@ -206,17 +146,7 @@ fn image_sizes_must_agree_across_sets() {
     write_set(dir.path(), false);
     write(dir.path(), "t10k-images-idx3-ubyte", &images(4, 2, 3));
     let e = load_dir(dir.path()).unwrap_err();
-    assert!(
-        matches!(
-            e,
-            DataError::IdxShapeMismatch {
-                train_shape: (3, 2),
-                test_shape: (2, 3),
-                ..
-            }
-        ),
-        "{e:?}"
-    );
+    assert!(matches!(e, DataError::IdxShapeMismatch { train_shape: (3, 2), test_shape: (2, 3), .. }), "{e:?}");
 }
 
 #[test]
@@ -230,11 +160,7 @@ fn corrupt_gzip_is_reported() {
     std::fs::write(&p, &bytes).unwrap();
     let e = load_dir(dir.path()).unwrap_err();
     assert!(matches!(e, DataError::Gzip { .. }), "{e:?}");
-    assert!(
-        e.to_string()
-            .contains("train-labels-idx1-ubyte.gz: corrupt gzip"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("train-labels-idx1-ubyte.gz: corrupt gzip"), "{e}");
     // Cut short.
     std::fs::write(&p, &bytes[..n / 2]).unwrap();
     assert!(matches!(load_dir(dir.path()), Err(DataError::Gzip { .. })));
@@ -255,10 +181,7 @@ fn empty_sets_are_refused() {
 fn missing_folder_is_named() {
     let e = load_dir(Path::new("/nonexistent/idx-folder")).unwrap_err();
     assert!(matches!(e, DataError::NotFound { .. }));
-    assert!(
-        e.to_string().contains("/nonexistent/idx-folder: not found"),
-        "{e}"
-    );
+    assert!(e.to_string().contains("/nonexistent/idx-folder: not found"), "{e}");
 }
 
 /// The real Fashion-MNIST from Debian's `dataset-fashion-mnist`. Where the folder is absent the test is
@@ -268,41 +191,26 @@ fn missing_folder_is_named() {
 fn fashion_mnist_if_installed() {
     let dir = Path::new(crate::FASHION_MNIST_DIR);
     if !dir.is_dir() {
-        let required = ["CI", "TRICKS_REQUIRE_FASHION_MNIST"]
-            .into_iter()
-            .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "false" && x != "0"));
+        let required =
+            ["CI", "TRICKS_REQUIRE_FASHION_MNIST"].into_iter().find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty() && x != "false" && x != "0"));
         assert!(
             required.is_none(),
             "{} is absent but {} is set: install Fashion-MNIST (Debian: apt-get install dataset-fashion-mnist)",
             dir.display(),
             required.unwrap_or_default()
         );
-        eprintln!(
-            "SKIPPED fashion_mnist_if_installed: {} is absent (set CI or TRICKS_REQUIRE_FASHION_MNIST to make this a failure)",
-            dir.display()
-        );
+        eprintln!("SKIPPED fashion_mnist_if_installed: {} is absent (set CI or TRICKS_REQUIRE_FASHION_MNIST to make this a failure)", dir.display());
         return;
     }
     let start = std::time::Instant::now();
-    let s =
-        load(&DataSource::parse("fashion-mnist", Default::default(), Default::default()).unwrap())
-            .unwrap();
+    let s = load(&DataSource::parse("fashion-mnist", Default::default(), Default::default()).unwrap()).unwrap();
     eprintln!("fashion-mnist loaded in {:?}", start.elapsed());
-    assert_eq!(
-        (s.train.len(), s.valid.len(), s.test.len()),
-        (50_000, 10_000, 10_000)
-    );
+    assert_eq!((s.train.len(), s.valid.len(), s.test.len()), (50_000, 10_000, 10_000));
     assert_eq!(s.train.dim, 784);
     assert_eq!(s.train.image_shape, Some((28, 28)));
     assert_eq!(s.train.classes, 10);
     assert!(s.train.features.iter().all(|x| (0.0..=1.0).contains(x)));
-    assert!(
-        s.description
-            .attribution
-            .as_deref()
-            .unwrap()
-            .contains("Xiao")
-    );
+    assert!(s.description.attribution.as_deref().unwrap().contains("Xiao"));
     let mut counts = [0usize; 10];
     for &l in &s.test.labels {
         counts[l as usize] += 1;

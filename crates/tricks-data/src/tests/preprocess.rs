@@ -18,22 +18,13 @@ fn random(n: usize, dim: usize, seed: u64) -> Dataset {
             features.push(z * j as f32 + e * e * 5.0 - 2.0);
         }
     }
-    Dataset {
-        features,
-        labels: vec![0; n],
-        dim,
-        classes: 1,
-        image_shape: None,
-    }
+    Dataset { features, labels: vec![0; n], dim, classes: 1, image_shape: None }
 }
 
 fn column_stats(d: &Dataset, j: usize) -> (f64, f64) {
     let n = d.len() as f64;
     let m = (0..d.len()).map(|i| f64::from(d.row(i)[j])).sum::<f64>() / n;
-    let v = (0..d.len())
-        .map(|i| (f64::from(d.row(i)[j]) - m).powi(2))
-        .sum::<f64>()
-        / n;
+    let v = (0..d.len()).map(|i| (f64::from(d.row(i)[j]) - m).powi(2)).sum::<f64>() / n;
     (m, v.sqrt())
 }
 
@@ -59,10 +50,7 @@ fn standardise_gives_zero_mean_unit_std_on_train() {
         assert!(m.abs() < 1e-5, "feature {j}: mean {m}");
         if raw_std == 0.0 {
             constant += 1;
-            assert!(
-                (0..out.len()).all(|i| out.row(i)[j] == 0.0),
-                "constant feature {j} stays 0"
-            );
+            assert!((0..out.len()).all(|i| out.row(i)[j] == 0.0), "constant feature {j} stays 0");
         } else {
             assert!((s - 1.0).abs() < 1e-4, "feature {j}: std {s}");
         }
@@ -71,31 +59,20 @@ fn standardise_gives_zero_mean_unit_std_on_train() {
 }
 
 fn dist(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| f64::from(x - y).powi(2))
-        .sum::<f64>()
-        .sqrt()
+    a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum::<f64>().sqrt()
 }
 
 #[test]
 fn pca_keeping_all_variance_preserves_distances() {
     for train in [random(300, 12, 1), digits_train()] {
-        let p =
-            FittedPreprocessing::fit(&Preprocessing::Pca { variance_kept: 1.0 }, &train).unwrap();
+        let p = FittedPreprocessing::fit(&Preprocessing::Pca { variance_kept: 1.0 }, &train).unwrap();
         let out = p.apply(&train);
         assert_eq!(out.dim, p.output_dim());
         assert_eq!(out.image_shape, None);
         for i in (0..train.len()).step_by(7) {
             for k in (0..train.len()).step_by(13) {
-                let (a, b) = (
-                    dist(train.row(i), train.row(k)),
-                    dist(out.row(i), out.row(k)),
-                );
-                assert!(
-                    (a - b).abs() <= 1e-4 * a.max(1.0),
-                    "rows {i},{k}: {a} vs {b}"
-                );
+                let (a, b) = (dist(train.row(i), train.row(k)), dist(out.row(i), out.row(k)));
+                assert!((a - b).abs() <= 1e-4 * a.max(1.0), "rows {i},{k}: {a} vs {b}");
             }
         }
         // Outputs are centred.
@@ -119,28 +96,15 @@ fn pca_with_half_the_variance_reduces_dim_and_keeps_enough() {
     assert!(fewer < 0.5 * total, "k is the smallest");
     // Components come by decreasing variance.
     let vars: Vec<f64> = (0..k).map(|j| column_stats(&out, j).1).collect();
-    assert!(
-        vars.windows(2).all(|w| w[0] >= w[1] * (1.0 - 1e-4)),
-        "{vars:?}"
-    );
+    assert!(vars.windows(2).all(|w| w[0] >= w[1] * (1.0 - 1e-4)), "{vars:?}");
 }
 
 #[test]
 fn pca_refuses_impossible_fractions() {
     let train = random(20, 3, 2);
     for v in [0.0, -0.1, 1.5, f64::NAN] {
-        let e =
-            FittedPreprocessing::fit(&Preprocessing::Pca { variance_kept: v }, &train).unwrap_err();
-        assert!(
-            matches!(
-                e,
-                DataError::InvalidPreprocessing {
-                    what: "variance_kept",
-                    ..
-                }
-            ),
-            "{v}: {e:?}"
-        );
+        let e = FittedPreprocessing::fit(&Preprocessing::Pca { variance_kept: v }, &train).unwrap_err();
+        assert!(matches!(e, DataError::InvalidPreprocessing { what: "variance_kept", .. }), "{v}: {e:?}");
         assert!(e.to_string().contains("(0, 1]"));
     }
 }
@@ -149,23 +113,14 @@ fn pca_refuses_impossible_fractions() {
 fn uniformise_maps_into_unit_interval_monotonically() {
     let train = random(5000, 4, 3);
     let p = FittedPreprocessing::fit(&Preprocessing::Uniformise, &train).unwrap();
-    let FittedPreprocessing::Uniformise { features } = &p else {
-        panic!()
-    };
-    assert!(
-        features
-            .iter()
-            .all(|k| k.values.len() <= crate::MAX_QUANTILES && k.values.len() > 900)
-    );
+    let FittedPreprocessing::Uniformise { features } = &p else { panic!() };
+    assert!(features.iter().all(|k| k.values.len() <= crate::MAX_QUANTILES && k.values.len() > 900));
     let out = p.apply(&train);
     assert!(out.features.iter().all(|x| (0.0..=1.0).contains(x)));
     for (j, knots) in features.iter().enumerate() {
         // About uniform on the training data.
         let (m, s) = column_stats(&out, j);
-        assert!(
-            (m - 0.5).abs() < 0.01 && (s - (1.0f64 / 12.0).sqrt()).abs() < 0.01,
-            "feature {j}: {m} {s}"
-        );
+        assert!((m - 0.5).abs() < 0.01 && (s - (1.0f64 / 12.0).sqrt()).abs() < 0.01, "feature {j}: {m} {s}");
         // Monotone in the input, including outside the training range.
         let mut xs: Vec<f32> = (0..train.len()).map(|i| train.row(i)[j]).collect();
         xs.extend([-1e6, 1e6, 0.123, -3.0]);
@@ -181,17 +136,9 @@ fn uniformise_maps_into_unit_interval_monotonically() {
 fn uniformise_shares_one_level_among_ties() {
     // A pixel that is 0 in 8 of 10 rows, then 0.5 and 1.
     let col = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 1.0];
-    let train = Dataset {
-        features: col.to_vec(),
-        labels: vec![0; 10],
-        dim: 1,
-        classes: 1,
-        image_shape: None,
-    };
+    let train = Dataset { features: col.to_vec(), labels: vec![0; 10], dim: 1, classes: 1, image_shape: None };
     let p = FittedPreprocessing::fit(&Preprocessing::Uniformise, &train).unwrap();
-    let FittedPreprocessing::Uniformise { features } = &p else {
-        panic!()
-    };
+    let FittedPreprocessing::Uniformise { features } = &p else { panic!() };
     let k = &features[0];
     assert_eq!(k.values, vec![0.0, 0.5, 1.0]);
     assert!((k.cdf(0.0) - 7.0 / 18.0).abs() < 1e-6);
@@ -199,42 +146,18 @@ fn uniformise_shares_one_level_among_ties() {
     assert_eq!(k.cdf(1.0), 1.0);
     assert!(k.cdf(0.25) > k.cdf(0.0) && k.cdf(0.25) < k.cdf(0.5));
     // A constant feature maps to the middle.
-    let flat = Dataset {
-        features: vec![3.0; 5],
-        labels: vec![0; 5],
-        dim: 1,
-        classes: 1,
-        image_shape: None,
-    };
+    let flat = Dataset { features: vec![3.0; 5], labels: vec![0; 5], dim: 1, classes: 1, image_shape: None };
     let p = FittedPreprocessing::fit(&Preprocessing::Uniformise, &flat).unwrap();
     assert_eq!(p.apply(&flat).features, vec![0.5; 5]);
 }
 
 #[test]
 fn fitting_refuses_unusable_training_data() {
-    let empty = Dataset {
-        features: vec![],
-        labels: vec![],
-        dim: 3,
-        classes: 1,
-        image_shape: None,
-    };
-    assert!(matches!(
-        FittedPreprocessing::fit(&Preprocessing::Standardise, &empty),
-        Err(DataError::Empty { .. })
-    ));
-    let nan = Dataset {
-        features: vec![1.0, 2.0, f32::NAN, 4.0],
-        labels: vec![0, 0],
-        dim: 2,
-        classes: 1,
-        image_shape: None,
-    };
+    let empty = Dataset { features: vec![], labels: vec![], dim: 3, classes: 1, image_shape: None };
+    assert!(matches!(FittedPreprocessing::fit(&Preprocessing::Standardise, &empty), Err(DataError::Empty { .. })));
+    let nan = Dataset { features: vec![1.0, 2.0, f32::NAN, 4.0], labels: vec![0, 0], dim: 2, classes: 1, image_shape: None };
     let e = FittedPreprocessing::fit(&Preprocessing::Standardise, &nan).unwrap_err();
-    assert!(
-        matches!(&e, DataError::NonFinite { column: 1, place, .. } if place == "row 1"),
-        "{e:?}"
-    );
+    assert!(matches!(&e, DataError::NonFinite { column: 1, place, .. } if place == "row 1"), "{e:?}");
 }
 
 #[test]
@@ -247,14 +170,7 @@ fn applying_to_other_dims_panics() {
 #[test]
 fn json_round_trip_is_exact() {
     let train = digits_train();
-    let kinds = [
-        Preprocessing::None,
-        Preprocessing::Standardise,
-        Preprocessing::Pca {
-            variance_kept: 0.95,
-        },
-        Preprocessing::Uniformise,
-    ];
+    let kinds = [Preprocessing::None, Preprocessing::Standardise, Preprocessing::Pca { variance_kept: 0.95 }, Preprocessing::Uniformise];
     for kind in &kinds {
         let p = FittedPreprocessing::fit(kind, &train).unwrap();
         let json = serde_json::to_string(&p).unwrap();
@@ -264,28 +180,10 @@ fn json_round_trip_is_exact() {
     }
     // Arbitrary f32 values, across magnitudes, survive JSON bit for bit.
     let mut rng = ChaCha8Rng::seed_from_u64(9);
-    let mean: Vec<f32> = (0..200_000)
-        .map(|_| f32::from_bits(rng.random::<u32>()))
-        .filter(|x| x.is_finite())
-        .collect();
-    let p = FittedPreprocessing::Standardise {
-        std: mean.clone(),
-        mean,
-    };
-    let back: FittedPreprocessing =
-        serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
-    let (
-        FittedPreprocessing::Standardise { mean: a, .. },
-        FittedPreprocessing::Standardise { mean: b, .. },
-    ) = (&p, &back)
-    else {
-        panic!()
-    };
-    let bad: Vec<_> = a
-        .iter()
-        .zip(b)
-        .filter(|(x, y)| x.to_bits() != y.to_bits())
-        .take(5)
-        .collect();
+    let mean: Vec<f32> = (0..200_000).map(|_| f32::from_bits(rng.random::<u32>())).filter(|x| x.is_finite()).collect();
+    let p = FittedPreprocessing::Standardise { std: mean.clone(), mean };
+    let back: FittedPreprocessing = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+    let (FittedPreprocessing::Standardise { mean: a, .. }, FittedPreprocessing::Standardise { mean: b, .. }) = (&p, &back) else { panic!() };
+    let bad: Vec<_> = a.iter().zip(b).filter(|(x, y)| x.to_bits() != y.to_bits()).take(5).collect();
     assert!(bad.is_empty(), "{bad:?}");
 }

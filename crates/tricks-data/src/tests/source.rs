@@ -10,37 +10,16 @@ fn parse(spec: &str) -> Result<DataSource, DataError> {
 fn specs_map_to_sources() {
     assert_eq!(parse("digits").unwrap(), DataSource::Digits);
     assert_eq!(parse("").unwrap(), DataSource::Digits);
-    assert_eq!(
-        parse("fashion-mnist").unwrap(),
-        DataSource::Idx(PathBuf::from("/usr/share/datasets/fashion-mnist"))
-    );
+    assert_eq!(parse("fashion-mnist").unwrap(), DataSource::Idx(PathBuf::from("/usr/share/datasets/fashion-mnist")));
     let dir = tempfile::tempdir().unwrap();
-    assert_eq!(
-        parse(dir.path().to_str().unwrap()).unwrap(),
-        DataSource::Idx(dir.path().to_path_buf())
-    );
+    assert_eq!(parse(dir.path().to_str().unwrap()).unwrap(), DataSource::Idx(dir.path().to_path_buf()));
     for name in ["a.csv", "b.CSV.gz"] {
         let p = write(dir.path(), name, b"1,0\n");
-        let s = DataSource::parse(
-            p.to_str().unwrap(),
-            LabelColumn::Name("y".into()),
-            Header::Present,
-        )
-        .unwrap();
-        assert_eq!(
-            s,
-            DataSource::Csv {
-                path: p,
-                label: LabelColumn::Name("y".into()),
-                header: Header::Present
-            }
-        );
+        let s = DataSource::parse(p.to_str().unwrap(), LabelColumn::Name("y".into()), Header::Present).unwrap();
+        assert_eq!(s, DataSource::Csv { path: p, label: LabelColumn::Name("y".into()), header: Header::Present });
     }
     let other = write(dir.path(), "notes.txt", b"hello");
-    assert!(matches!(
-        parse(other.to_str().unwrap()),
-        Err(DataError::Unsupported { .. })
-    ));
+    assert!(matches!(parse(other.to_str().unwrap()), Err(DataError::Unsupported { .. })));
 }
 
 #[test]
@@ -48,17 +27,9 @@ fn missing_paths_are_named() {
     for spec in ["/no/such/file.csv", "/no/such/folder"] {
         let e = parse(spec).unwrap_err();
         assert!(matches!(e, DataError::NotFound { .. }), "{e:?}");
-        assert!(
-            e.to_string().starts_with(&format!("{spec}: not found")),
-            "{e}"
-        );
+        assert!(e.to_string().starts_with(&format!("{spec}: not found")), "{e}");
     }
-    let e = crate::load(&DataSource::Csv {
-        path: "/no/such/file.csv".into(),
-        label: LabelColumn::Last,
-        header: Header::Detect,
-    })
-    .unwrap_err();
+    let e = crate::load(&DataSource::Csv { path: "/no/such/file.csv".into(), label: LabelColumn::Last, header: Header::Detect }).unwrap_err();
     assert!(matches!(e, DataError::NotFound { .. }), "{e:?}");
 }
 
@@ -99,10 +70,7 @@ fn sources_round_trip_through_json_with_every_option() {
         assert_eq!(serde_json::from_str::<DataSource>(&json).unwrap(), s, "{json}");
     }
     let csv = DataSource::Csv { path: "/data/x.csv".into(), label: LabelColumn::Name("y".into()), header: Header::Present };
-    assert_eq!(
-        serde_json::to_value(&csv).unwrap(),
-        serde_json::json!({"csv": {"path": "/data/x.csv", "label": {"name": "y"}, "header": "present"}})
-    );
+    assert_eq!(serde_json::to_value(&csv).unwrap(), serde_json::json!({"csv": {"path": "/data/x.csv", "label": {"name": "y"}, "header": "present"}}));
     assert_eq!(serde_json::to_value(DataSource::Digits).unwrap(), serde_json::json!("digits"));
     let typo = r#"{"csv": {"path": "/x.csv", "label": "last", "header": "detect", "headr": "absent"}}"#;
     assert!(serde_json::from_str::<DataSource>(typo).is_err());

@@ -7,13 +7,7 @@ pub(super) struct Series(pub(super) Vec<(usize, f64)>);
 
 impl Series {
     pub(super) fn new(curve: &[CurvePoint], f: fn(&CurvePoint) -> Option<f64>) -> Self {
-        Self(
-            curve
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| f(p).filter(|v| v.is_finite()).map(|v| (i, v)))
-                .collect(),
-        )
+        Self(curve.iter().enumerate().filter_map(|(i, p)| f(p).filter(|v| v.is_finite()).map(|v| (i, v))).collect())
     }
     pub(super) fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.0.iter().map(|&(_, v)| v)
@@ -36,27 +30,17 @@ impl Series {
         let w = self.window()?;
         let n = self.0.len();
         let before = self.0[n - w - 1].1;
-        let best = self.0[n - w..]
-            .iter()
-            .map(|&(_, v)| v)
-            .fold(f64::INFINITY, f64::min);
+        let best = self.0[n - w..].iter().map(|&(_, v)| v).fold(f64::INFINITY, f64::min);
         Some((before, before - best))
     }
     /// Relative improvement of the window's best over the point before the window.
     pub(super) fn window_improvement(&self) -> Option<f64> {
-        self.window_drop()
-            .map(|(before, drop)| drop / before.abs().max(TINY))
+        self.window_drop().map(|(before, drop)| drop / before.abs().max(TINY))
     }
     /// Mean of the last window.
     pub(super) fn tail_mean(&self) -> Option<f64> {
         let w = self.window()?;
-        Some(
-            self.0[self.0.len() - w..]
-                .iter()
-                .map(|&(_, v)| v)
-                .sum::<f64>()
-                / w as f64,
-        )
+        Some(self.0[self.0.len() - w..].iter().map(|&(_, v)| v).sum::<f64>() / w as f64)
     }
 }
 
