@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tricks_plot::Series;
+use tricks_run::{CurvePoint, ValidationMeasure, curves_csv};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 /// Longest a single Chromium run may take before the test fails.
@@ -210,11 +211,17 @@ fn an_unsupervised_run_with_only_curves_opens_cleanly() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let mut csv = String::from("epoch,examples_seen,train_loss,valid_reconstruction\n");
-    for e in 1..=12 {
-        csv += &format!("{e},{},{},{}\n", e * 500, 60.0 / f64::from(e), 30.0 + (f64::from(e) - 6.0).powi(2));
-    }
-    fs::write(dir.path().join("curves.csv"), csv).unwrap();
+    let curve: Vec<CurvePoint> = (1..=12u32)
+        .map(|e| CurvePoint {
+            epoch: e as usize,
+            examples_seen: u64::from(e) * 500,
+            updates: u64::from(e) * 50,
+            train_loss: 60.0 / f64::from(e),
+            valid_error: 30.0 + (f64::from(e) - 6.0).powi(2),
+            learning_rate: 0.01,
+        })
+        .collect();
+    fs::write(dir.path().join(tricks_run::files::CURVES_CSV), curves_csv(ValidationMeasure::ReconstructionError, &curve)).unwrap();
     let page = open(&tricks_report::write_report(dir.path()).unwrap());
     check(&page, 0, &["diagnosis", "curves", "files"]).unwrap();
     assert!(page.dom.contains("over-fitting"), "rising reconstruction error read as over-fitting");
