@@ -41,7 +41,7 @@ fn data(recipe: &CheckedRecipe, device: &NdArrayDevice) -> (DeviceSplit<B>, Devi
 fn checkpoint_cost(c: &mut Criterion) {
     let device = Default::default();
     let mut recipe = Recipe::chapter_default();
-    recipe.stopping = Stopping::Off { epochs: 1 };
+    recipe.stopping = Stopping::off(1);
     let recipe = recipe.check().expect("a valid recipe");
     let Model::Mlp(spec) = recipe.model.clone() else { unreachable!("the default recipe is an MLP") };
     let (train, valid, name) = data(&recipe, &device);

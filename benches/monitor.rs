@@ -34,7 +34,7 @@ fn monitoring_overhead(c: &mut Criterion) {
     let spec = MlpSpec { hidden: vec![500], activation: Activation::Tanh, output: OutputLoss::SoftmaxNll, init: Init { zero_output_weights: false } };
     let mut recipe = Recipe::chapter_default();
     recipe.model = Model::Mlp(spec.clone());
-    recipe.stopping = Stopping::Off { epochs: 1 };
+    recipe.stopping = Stopping::off(1);
     let batch = recipe.optimiser.batch_size;
     let train = split::<B>(UPDATES * batch, 0, &device);
     let valid = split(VALID, 7, &device);

@@ -24,7 +24,7 @@ fn diverging_recipe() -> Recipe {
     spec.hidden = vec![32];
     spec.output = OutputLoss::LinearSquaredError;
     recipe.optimiser.learning_rate = 9.0;
-    recipe.stopping = Stopping::Off { epochs: 2 };
+    recipe.stopping = Stopping::off(2);
     recipe
 }
 

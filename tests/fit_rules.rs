@@ -12,7 +12,7 @@ use burn::module::{AutodiffModule, Module};
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData, backend::AutodiffBackend};
 use tricks::core::defaults::POLYAK_WARMUP;
-use tricks::core::{Activation, Init, LrSchedule, MlpSpec, MomentumRamp, OutputLoss, Patience, Polyak, Recipe, Stopping, penalty_scale};
+use tricks::core::{Activation, Init, LrSchedule, MlpSpec, MomentumRamp, OutputLoss, Patience, Polyak, Recipe, Stopping};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
 use tricks::train::{
@@ -65,7 +65,7 @@ fn schedule_momentum_ramp_and_polyak_average_inside_fit_match_the_loop_written_o
     recipe.optimiser.polyak = Some(Polyak { decay: 0.7 });
     recipe.penalty.l2 = 1e-3;
     let epochs = 9;
-    recipe.stopping = Stopping::Off { epochs };
+    recipe.stopping = Stopping::off(epochs);
     let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
     let fitted = fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     assert_eq!(fitted.updates, epochs as u64);
@@ -81,7 +81,7 @@ fn schedule_momentum_ramp_and_polyak_average_inside_fit_match_the_loop_written_o
         let grads = GradientsParams::from_grads(model.batch_loss(x, y, &mut ()).backward(), &model);
         let learning_rate = 0.2 * 3.0 / (t.max(3)) as f64;
         let momentum_beta = if t < 4 { 0.5 } else { 0.1 };
-        let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: penalty_scale(n, n), recipe: &recipe };
+        let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: recipe.penalty.scale(n, n, n), recipe: &recipe };
         model = sgd_step(model, grads, &mut state, settings);
         let theta = parameters(&model.valid());
         let decay = 0.7f64.min((1.0 + t as f64) / (POLYAK_WARMUP + t as f64));
@@ -126,6 +126,30 @@ impl<B: AutodiffBackend> Trainable<B> for Recording<B> {
 }
 
 #[test]
+fn the_adaptive_schedule_keeps_the_rate_until_an_epoch_improves_too_little_then_decays_from_that_update() {
+    // Validation once per epoch, so each curve point's training loss is that epoch's mean loss, the
+    // criterion the adaptive schedule watches (p.9).
+    let (train, valid) = digits(200);
+    let mut recipe = small_recipe();
+    recipe.optimiser.learning_rate = 0.05;
+    recipe.optimiser.schedule = LrSchedule::Adaptive { threshold: 0.05 };
+    recipe.stopping = Stopping::off(40);
+    let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
+    let fitted = fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap();
+    let curve = &fitted.curve;
+    let slowed = (1..curve.len())
+        .find(|&e| (curve[e - 1].train_loss - curve[e].train_loss) / curve[e - 1].train_loss.abs() < 0.05)
+        .expect("the training loss stops improving by 5 % an epoch within 40 epochs");
+    let tau = curve[slowed].updates;
+    for (e, p) in curve.iter().enumerate() {
+        // A point's rate is that of the epoch's last update, made after `updates − 1` updates.
+        let expected = if e <= slowed { 0.05 } else { 0.05 * tau as f64 / ((p.updates - 1).max(tau)) as f64 };
+        assert!((p.learning_rate - expected).abs() < 1e-15, "epoch {}: rate {} where {expected} (τ = {tau})", p.epoch, p.learning_rate);
+    }
+    assert!(slowed + 2 < curve.len() && curve.last().unwrap().learning_rate < 0.05 * 0.9, "the decay is seen: {curve:?}");
+}
+
+#[test]
 fn every_epoch_visits_every_example_once_in_a_new_order() {
     let n = 12;
     // Example i has first input i.
@@ -138,7 +162,7 @@ fn every_epoch_visits_every_example_once_in_a_new_order() {
     let valid = DeviceSplit { inputs: inputs.inner(), targets: targets.inner(), labels };
     let mut recipe = small_recipe();
     recipe.optimiser.batch_size = 5;
-    recipe.stopping = Stopping::Off { epochs: 4 };
+    recipe.stopping = Stopping::off(4);
     let spec = recipe.model.classifier().unwrap();
     let model = Recording { mlp: Mlp::<B>::new(&spec, 3, 2, 1, &device) };
     SEEN.lock().unwrap().clear();
@@ -180,7 +204,7 @@ fn preprocessing_is_fitted_on_the_training_split_only() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("run");
     let mut recipe = small_recipe();
-    recipe.stopping = Stopping::Off { epochs: 1 };
+    recipe.stopping = Stopping::off(1);
     let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), command: String::new(), tsne_layer: None };
     run::<B>(&recipe.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let saved: FittedPreprocessing = read_json(&dir, files::PREPROCESSING).unwrap();

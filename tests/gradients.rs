@@ -97,7 +97,7 @@ fn autoencoder_batch_losses_and_penalties_match_centred_differences() {
         ("salt and pepper", AutoEncoderSpec { corruption: Corruption::SaltAndPepper { fraction: 0.2 }, ..base.clone() }),
         ("gaussian noise", AutoEncoderSpec { corruption: Corruption::Gaussian { std: 0.2 }, ..base }),
     ];
-    let penalty = Penalty { l1: 1e-2, l2: 1e-1 };
+    let penalty = Penalty { l1: 1e-2, l2: 1e-1, ..Penalty::none() };
     for (name, spec) in variants {
         let model = AutoEncoder::<B>::new(&spec, 5, 11, &device);
         // The model's own batch loss (corruption drawn inside, with the generator seeded) and the weight
@@ -137,15 +137,15 @@ fn the_check_sees_the_penalty_gradient_the_update_step_adds() {
     let model = model(Activation::Tanh, OutputLoss::SoftmaxNll, 5);
     let x = inputs(6, 5);
     let y = one_hot::<B>(&[0, 1, 2, 1, 0, 2], 3, &device);
-    for penalty in [Penalty { l1: 0.0, l2: 0.3 }, Penalty { l1: 0.2, l2: 0.0 }] {
+    for penalty in [Penalty { l1: 0.0, l2: 0.3, ..Penalty::none() }, Penalty { l1: 0.2, l2: 0.0, ..Penalty::none() }] {
         let check = check_training_gradient(&model, x.clone(), y.clone(), &(), &penalty, 0.5, 1, usize::MAX);
         assert!(check.passed(GRADCHECK_THRESHOLD), "{penalty:?}: worst {:?}", check.tensors.first());
     }
     let w = model.layers[0].weight.val().inner();
-    let gradient = penalty_gradient(w.clone(), &Penalty { l1: 0.2, l2: 0.3 }, 0.5).unwrap();
+    let gradient = penalty_gradient(w.clone(), &Penalty { l1: 0.2, l2: 0.3, ..Penalty::none() }, 0.5).unwrap();
     let expected = w.clone() * (2.0 * 0.3 * 0.5) + w.sign() * (0.2 * 0.5);
     gradient.into_data().assert_approx_eq::<f64>(&expected.into_data(), burn::tensor::Tolerance::absolute(1e-12));
-    assert!(penalty_gradient(model.layers[0].bias.as_ref().unwrap().val().inner(), &Penalty { l1: 0.2, l2: 0.3 }, 0.5).is_none(), "biases are not penalised");
+    assert!(penalty_gradient(model.layers[0].bias.as_ref().unwrap().val().inner(), &Penalty { l1: 0.2, l2: 0.3, ..Penalty::none() }, 0.5).is_none(), "biases are not penalised");
 }
 
 #[test]
@@ -157,7 +157,7 @@ fn the_rbm_check_compares_the_cd_gradient_training_uses_with_its_surrogate() {
     {
         let spec = RbmSpec { cd_steps, persistent, visible, init_std: 0.3, ..RbmSpec::new(4) };
         let rbm = Rbm::<B>::new(&spec, 5, &[0.3, 0.5, 0.4, 0.6, 0.5], 2, &device);
-        let check = check_training_gradient(&rbm, x.clone(), x.clone(), &None, &Penalty { l1: 0.0, l2: 0.1 }, 0.5, 4, usize::MAX);
+        let check = check_training_gradient(&rbm, x.clone(), x.clone(), &None, &Penalty { l1: 0.0, l2: 0.1, ..Penalty::none() }, 0.5, 4, usize::MAX);
         assert!(check.passed(GRADCHECK_THRESHOLD), "CD-{cd_steps} persistent {persistent} {visible:?}: worst {:?}", check.tensors.first());
     }
 }

@@ -196,5 +196,11 @@ fn mlp_hidden_weights_are_glorot_uniform_times_four_for_sigmoid_and_biases_zero(
         let output = model.layers.last().unwrap();
         assert!(host(output.weight.val()).iter().all(|w| *w == 0.0), "zero output weights as the spec asks");
         assert!(host(output.bias.as_ref().unwrap().val()).iter().all(|b| *b == 0.0));
+        // Drawn output weights get gain 1 whatever the hidden units: ×4 is for sigmoid hidden layers only.
+        let spec = MlpSpec { init: Init { zero_output_weights: false }, ..spec };
+        let model = Mlp::<I>::new(&spec, inputs, outputs, 1, &device);
+        let r = (6.0 / (hidden + outputs) as f64).sqrt();
+        let max = host(model.layers.last().unwrap().weight.val()).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        assert!(max <= r * (1.0 + 1e-6) && max > 0.95 * r, "{activation:?} output layer: max |w| {max} for r = {r}");
     }
 }

@@ -41,7 +41,7 @@ fn recipe(spec: &MlpSpec, learning_rate: f64) -> Recipe {
     r.model = Model::Mlp(spec.clone());
     r.optimiser.learning_rate = learning_rate;
     r.optimiser.batch_size = ROWS;
-    r.stopping = Stopping::Off { epochs: 1 };
+    r.stopping = Stopping::off(1);
     r.monitor_every = 1;
     r
 }
@@ -189,7 +189,7 @@ fn monitoring_leaves_training_unchanged() {
     let (train, valid) = split();
     let mut r = recipe(&spec, 0.5);
     r.optimiser.batch_size = 2;
-    r.stopping = Stopping::Off { epochs: 3 };
+    r.stopping = Stopping::off(3);
     let on = fit(&model, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap();
     r.monitor_every = 0;
     let off = fit(&model, &r.check().unwrap(), &train, &valid, &mut Silent).unwrap();
@@ -229,7 +229,7 @@ fn a_run_directory_gets_the_statistics_as_csv_and_pictures() {
     let mut r = Recipe::chapter_default();
     let Model::Mlp(spec) = &mut r.model else { unreachable!() };
     spec.hidden = vec![16];
-    r.stopping = Stopping::Off { epochs: 1 };
+    r.stopping = Stopping::off(1);
     r.monitor_every = 5;
     let options = RunOptions { out: out.clone(), backend: "ndarray".into(), command: "test".into(), tsne_layer: None };
     let report = run::<B>(&r.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();

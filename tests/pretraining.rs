@@ -67,7 +67,7 @@ fn denoising_auto_encoder_learns_writes_reconstructions_and_reloads() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("dae");
     let mut recipe = Recipe::dae();
-    recipe.stopping = Stopping::Off { epochs: 8 };
+    recipe.stopping = Stopping::off(8);
     let report = train(&recipe, &dir);
     // The cross-entropy of inputs in [0, 1] includes their entropy, so compare with the untrained model.
     let splits = tricks::data::load(&DataSource::Digits).unwrap();
@@ -95,7 +95,7 @@ fn rbm_preset_trains_with_pcd15_reports_an_ais_log_likelihood_near_the_exact_one
     assert_eq!((spec.cd_steps, spec.persistent), (15, true));
     spec.hidden = 16;
     let spec = spec.clone();
-    recipe.stopping = Stopping::Off { epochs: 5 };
+    recipe.stopping = Stopping::off(5);
     let report = train(&recipe, &dir);
     let likelihood = report.likelihood.clone().expect("binary RBMs report a likelihood");
     assert!(dir.join(files::SAMPLES_PNG).is_file());

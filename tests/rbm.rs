@@ -357,7 +357,7 @@ fn ais_agrees_with_the_exact_log_likelihood_of_a_cd1_trained_rbm_on_binarised_di
     let mut recipe = Recipe::rbm(); // HG momentum 0.5 → 0.9, L2 weight cost on weights only
     recipe.model = Model::Rbm(spec.clone());
     recipe.optimiser.learning_rate = 0.1;
-    recipe.stopping = Stopping::Off { epochs: 20 };
+    recipe.stopping = Stopping::off(20);
     let train_split = DeviceSplit::<B>::classification(&train, &device);
     let valid_split = DeviceSplit::<I>::classification(&valid, &device);
     let initial = Rbm::<B>::new(&spec, 64, &means, recipe.seed, &device);
@@ -416,7 +416,7 @@ fn cd_k_and_gaussian_visible_rbms_train_through_fit() {
         let mut recipe = Recipe::rbm();
         recipe.model = Model::Rbm(spec.clone());
         recipe.optimiser.learning_rate = learning_rate;
-        recipe.stopping = Stopping::Off { epochs: 10 };
+        recipe.stopping = Stopping::off(10);
         let train_split = DeviceSplit::<B>::classification(&train, &device);
         let valid_split = DeviceSplit::<I>::classification(&valid, &device);
         let initial = Rbm::<B>::new(&spec, 64, &column_means(&train), recipe.seed, &device);

@@ -160,19 +160,22 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     Ok(())
 }
 
-/// `tricks recipes`.
+/// `tricks recipes`: every preset, or one preset or recipe file, each value with its source.
 pub fn recipes(name: Option<&str>) -> Result<()> {
-    for preset in PRESETS.iter().filter(|p| name.is_none_or(|n| n == p.name)) {
-        println!("{} — {}", preset.name, preset.summary);
-        for (field, value, source) in describe(&(preset.build)(), preset.source) {
+    let show = |title: String, recipe: &Recipe, source: &str| {
+        println!("{title}");
+        for (field, value, source) in describe(recipe, source) {
             println!("    {field:<36} {value:<28} {source}");
         }
         println!();
-    }
-    if let Some(n) = name
-        && !PRESETS.iter().any(|p| p.name == n)
-    {
-        resolve(n)?;
+    };
+    match name {
+        Some(file) if !PRESETS.iter().any(|p| p.name == file) => show(format!("{file} — recipe file, checked"), &resolve(file)?, file),
+        _ => {
+            for preset in PRESETS.iter().filter(|p| name.is_none_or(|n| n == p.name)) {
+                show(format!("{} — {}", preset.name, preset.summary), &(preset.build)(), preset.source);
+            }
+        }
     }
     Ok(())
 }

@@ -42,9 +42,9 @@ enum Command {
         #[arg(long, default_value = "curves.png")]
         out: PathBuf,
     },
-    /// List the preset recipes with every value and its source (or one preset in full).
+    /// List the preset recipes with every value and its source, or one preset or recipe file in full.
     Recipes {
-        /// Show only this preset.
+        /// Show only this preset, or the recipe in this JSON or TOML file, resolved and checked.
         name: Option<String>,
     },
 }

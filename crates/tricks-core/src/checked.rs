@@ -93,9 +93,9 @@ mod tests {
     #[test]
     fn edits_of_a_checked_recipe_are_checked_again() {
         let checked = Recipe::chapter_default().check().unwrap();
-        let edited = checked.edited(|r| r.stopping = crate::Stopping::Off { epochs: 3 }).unwrap();
-        assert_eq!(edited.stopping, crate::Stopping::Off { epochs: 3 });
-        let e = checked.edited(|r| r.stopping = crate::Stopping::Off { epochs: 0 }).unwrap_err();
+        let edited = checked.edited(|r| r.stopping = crate::Stopping::off(3)).unwrap();
+        assert_eq!(edited.stopping, crate::Stopping::off(3));
+        let e = checked.edited(|r| r.stopping = crate::Stopping::off(0)).unwrap_err();
         assert!(matches!(e, RecipeError::OutOfRange { ref field, .. } if field == "stopping.epochs"), "{e}");
     }
 }

@@ -20,12 +20,11 @@ mod stopping;
 mod unsupervised;
 
 pub use checked::CheckedRecipe;
-pub use defaults::penalty_scale;
 pub use error::RecipeError;
 pub use overrides::apply_overrides;
 pub use preprocessing::Preprocessing;
-pub use recipe::{Activation, Divergence, Init, MlpSpec, Model, MomentumRamp, Optimiser, OutputLoss, Penalty, Polyak, Recipe};
-pub use schedule::LrSchedule;
+pub use recipe::{Activation, Divergence, Init, MlpSpec, Model, MomentumRamp, Optimiser, OutputLoss, Penalty, PenaltyPer, Polyak, Recipe};
+pub use schedule::{LrSchedule, ScheduleState};
 pub use stack::{StackLayer, StackSpec, kind};
-pub use stopping::{EarlyStopping, Patience, StopDecision, Stopping};
+pub use stopping::{EarlyStopping, Patience, StopDecision, Stopping, epochs_for};
 pub use unsupervised::{AutoEncoderSpec, Corruption, RbmSpec, Reconstruction, Sparsity, VisibleUnits};

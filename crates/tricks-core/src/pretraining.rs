@@ -1,11 +1,11 @@
 //! Recipes for unsupervised layers and for deep stacks (p.2-4, p.13-16, p.19; CHAPTER.md §6; HG).
 
 use crate::defaults::{
-    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, POLYAK_DECAY, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
+    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, UNSUPERVISED_MIN_UPDATES, POLYAK_DECAY, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
     RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
 };
 use crate::{
-    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, Polyak, Preprocessing, RbmSpec, Recipe, Sparsity, StackLayer,
+    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, PenaltyPer, Polyak, Preprocessing, RbmSpec, Recipe, Sparsity, StackLayer,
     StackSpec, Stopping,
 };
 
@@ -24,16 +24,19 @@ fn rbm_sgd(learning_rate: f64, batch_size: usize) -> Optimiser {
 }
 
 fn no_penalty() -> Penalty {
-    Penalty { l1: 0.0, l2: 0.0 }
+    Penalty::none()
 }
 
+/// HG's weight cost: c·w added to each update's mean gradient, i.e. λ2 = c/2 of Σw² per update.
 fn rbm_penalty() -> Penalty {
-    Penalty { l1: 0.0, l2: RBM_WEIGHT_COST }
+    Penalty { l1: 0.0, l2: RBM_WEIGHT_COST / 2.0, per: PenaltyPer::Update }
 }
 
-/// A recipe for one unsupervised layer trained `epochs` epochs on raw inputs in [0, 1].
+/// A recipe for one unsupervised layer trained `epochs` epochs, and at least [`UNSUPERVISED_MIN_UPDATES`]
+/// updates, on raw inputs in [0, 1].
 fn unsupervised(name: &str, model: Model, optimiser: Optimiser, penalty: Penalty, epochs: usize) -> Recipe {
-    Recipe { name: name.into(), model, optimiser, penalty, stopping: Stopping::Off { epochs }, preprocessing: Preprocessing::None, ..Recipe::chapter_default() }
+    let stopping = Stopping::Off { epochs, min_updates: UNSUPERVISED_MIN_UPDATES };
+    Recipe { name: name.into(), model, optimiser, penalty, stopping, preprocessing: Preprocessing::None, ..Recipe::chapter_default() }
 }
 
 /// Fine-tuning of a stack: the recipe's optimiser with rate `learning_rate`, batch `batch_size`, DLT patience
@@ -160,14 +163,15 @@ mod tests {
         assert_eq!((spec.cd_steps, spec.persistent, spec.init_std), (15, true, 0.01));
         assert_eq!(r.optimiser.momentum_at(1), 0.5);
         assert_eq!(r.optimiser.momentum_at(6), 0.1);
-        assert_eq!(r.penalty.l2, 1e-4);
+        // HG's weight cost 1e-4 on ½Σw² per update: 2·λ2·w = 1e-4·w in every full update.
+        assert_eq!((r.penalty.l2 * 2.0, r.penalty.per, r.penalty.scale(20, 20, 1199)), (1e-4, PenaltyPer::Update, 1.0));
     }
 
     #[test]
     fn level_recipe_takes_the_levels_settings_without_early_stopping() {
         let r = Recipe::sda().check().unwrap();
         let level = r.level_recipe(1, 60_000).unwrap();
-        assert_eq!(level.stopping, Stopping::Off { epochs: 5 });
+        assert_eq!(level.stopping, Stopping::off(5));
         assert!(matches!(level.model, Model::AutoEncoder(_)));
         assert!(r.level_recipe(2, 60_000).is_none());
     }
@@ -176,7 +180,7 @@ mod tests {
     fn levels_train_more_epochs_on_small_data_to_make_their_minimum_updates() {
         let r = Recipe::dbn().check().unwrap();
         // The 1,199 digits at B 32: 38 updates an epoch, 40 epochs for 1,500 updates.
-        assert_eq!(r.level_recipe(0, 1199).unwrap().stopping, Stopping::Off { epochs: 40 });
+        assert_eq!(r.level_recipe(0, 1199).unwrap().stopping, Stopping::off(40));
         let Model::Stack(mut s) = r.into_inner().model else { panic!() };
         s.layers[0].min_updates = 0;
         assert_eq!(s.layers[0].epochs_for(1199), 5);

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{AutoEncoderSpec, CheckedRecipe, EarlyStopping, LrSchedule, Patience, Preprocessing, RbmSpec, RecipeError, StackSpec, Stopping, defaults};
+use crate::{AutoEncoderSpec, CheckedRecipe, LrSchedule, Patience, Preprocessing, RbmSpec, RecipeError, StackSpec, Stopping, defaults};
 
 /// A complete training recipe. Presets live in [`crate::presets`]; the runner's flags override fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,15 +177,50 @@ pub struct Polyak {
     pub decay: f64,
 }
 
-/// Weight penalties λ1·Σ|w| + λ2·Σw², on weights only, never biases (p.12-13); each mini-batch gets
-/// the penalty's gradient scaled by B′/T ([`defaults::penalty_scale`]).
+/// Weight penalties λ1·Σ|w| + λ2·Σw², on weights only, never biases (p.12-13). How much of the penalty's
+/// gradient one update adds depends on the convention `per` ([`Penalty::scale`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Penalty {
     /// λ1, the L1 coefficient.
     pub l1: f64,
-    /// λ2, the L2 coefficient.
+    /// λ2, the L2 coefficient (of Σw², whose gradient is 2w).
     pub l2: f64,
+    /// What λ is counted against: the chapter's epoch, or the companion codes' update. Recipe files written
+    /// before this field existed get the chapter's.
+    #[serde(default)]
+    pub per: PenaltyPer,
+}
+
+/// The convention of a penalty coefficient λ: how often λ·Ω enters the objective.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PenaltyPer {
+    /// The chapter's (p.12): λ·Ω once per epoch, each mini-batch of B′ examples adding B′/T of its gradient
+    /// (T = training-set size), so that λ means the same at any batch and training-set size.
+    #[default]
+    Epoch,
+    /// The Deep Learning Tutorials' and Hinton's guide's: λ·Ω added to every mini-batch's mean loss (a short
+    /// last batch B′/B of it). Their λ is T/B times the chapter's: DLT's L2 1e-4 at B 20 on MNIST's 50,000 is
+    /// the chapter's 0.25.
+    Update,
+}
+
+impl Penalty {
+    /// No penalty (the chapter's default, [`defaults::WEIGHT_DECAY`]).
+    pub fn none() -> Self {
+        Penalty { l1: defaults::WEIGHT_DECAY, l2: defaults::WEIGHT_DECAY, per: PenaltyPer::Epoch }
+    }
+
+    /// The factor of the penalty's gradient in an update on `batch_len` examples, at batch size `batch_size`
+    /// and training-set size `train_len`: B′/T per epoch (p.12), B′/B per update. Either way a short last
+    /// batch counts in proportion to its size.
+    pub fn scale(&self, batch_len: usize, batch_size: usize, train_len: usize) -> f64 {
+        match self.per {
+            PenaltyPer::Epoch => batch_len as f64 / train_len as f64,
+            PenaltyPer::Update => batch_len as f64 / batch_size as f64,
+        }
+    }
 }
 
 /// Divergence handling (p.5): restart from the initial state with ε0 divided by `lr_divisor`.
@@ -236,7 +271,7 @@ impl Recipe {
                 bias_learning_rate: 1.0,
                 momentum_ramp: None,
             },
-            penalty: Penalty { l1: defaults::WEIGHT_DECAY, l2: defaults::WEIGHT_DECAY },
+            penalty: Penalty::none(),
             stopping: Stopping::Patience(Patience::default()),
             validate_every: None,
             preprocessing: Preprocessing::Standardise,
@@ -246,8 +281,8 @@ impl Recipe {
         }
     }
 
-    /// The DLT MLP tutorial: 500 tanh hidden units, ε0 = 0.01, B = 20, L2 1e-4, zero output weights,
-    /// raw pixels (CHAPTER.md §6). The L2 coefficient is applied with the chapter's λ·B/T scaling.
+    /// The DLT MLP tutorial: 500 tanh hidden units, ε0 = 0.01, B = 20, L2 1e-4 per update as `mlp.py` adds
+    /// it to the mean mini-batch loss, zero output weights, raw pixels (CHAPTER.md §6).
     pub fn dlt_mlp() -> Self {
         let mut r = Self::chapter_default();
         r.name = "dlt-mlp".into();
@@ -256,7 +291,7 @@ impl Recipe {
         spec.activation = Activation::Tanh;
         spec.init.zero_output_weights = true;
         r.optimiser.batch_size = 20;
-        r.penalty.l2 = 1e-4;
+        r.penalty = Penalty { l1: 0.0, l2: 1e-4, per: PenaltyPer::Update };
         r.preprocessing = Preprocessing::None;
         r
     }
@@ -285,8 +320,10 @@ impl Recipe {
         let o = &self.optimiser;
         in_range("optimiser.learning_rate", o.learning_rate)?;
         in_range("optimiser.batch_size", o.batch_size as f64)?;
-        if let LrSchedule::InverseTime { tau } = o.schedule {
-            in_range("optimiser.schedule.tau", tau as f64)?;
+        match o.schedule {
+            LrSchedule::Constant => {}
+            LrSchedule::InverseTime { tau } => in_range("optimiser.schedule.tau", tau as f64)?,
+            LrSchedule::Adaptive { threshold } => in_range("optimiser.schedule.threshold", threshold)?,
         }
         in_range("optimiser.momentum_beta", o.momentum_beta)?;
         if let Some(r) = &o.momentum_ramp {
@@ -309,7 +346,10 @@ impl Recipe {
                 in_range("stopping.improvement_threshold", p.improvement_threshold)?;
                 in_range("stopping.max_epochs", p.max_epochs as f64)?;
             }
-            Stopping::Off { epochs } => in_range("stopping.epochs", *epochs as f64)?,
+            Stopping::Off { epochs, min_updates } => {
+                in_range("stopping.epochs", *epochs as f64)?;
+                in_range("stopping.min_updates", *min_updates as f64)?;
+            }
         }
         if let Some(n) = self.validate_every {
             in_range("validate_every", n as f64)?;
@@ -344,11 +384,6 @@ impl Recipe {
             _ => Ok(()),
         }
     }
-
-    /// A fresh stopping state for this recipe.
-    pub fn early_stopping(&self) -> EarlyStopping {
-        EarlyStopping::new(&self.stopping)
-    }
 }
 
 /// `value`, the field at `path`, lies in the field's allowed range ([`defaults::NUMERIC_FIELDS`]).
@@ -373,7 +408,7 @@ mod tests {
         assert_eq!(r.optimiser.schedule, LrSchedule::Constant);
         assert_eq!(r.optimiser.momentum_beta, 1.0);
         assert_eq!(r.optimiser.polyak, None);
-        assert_eq!(r.penalty, Penalty { l1: 0.0, l2: 0.0 });
+        assert_eq!(r.penalty, Penalty { l1: 0.0, l2: 0.0, per: PenaltyPer::Epoch });
         assert_eq!(r.stopping, Stopping::Patience(Patience { initial: 10_000, increase: 2.0, improvement_threshold: 0.995, max_epochs: 1000 }));
         assert_eq!(r.divergence.lr_divisor, 3.0);
         assert_eq!(r.monitor_every, crate::defaults::MONITOR_EVERY);
@@ -394,6 +429,24 @@ mod tests {
         assert_eq!((l.optimiser.learning_rate, l.optimiser.batch_size), (0.13, 600));
         r.check().unwrap();
         l.check().unwrap();
+    }
+
+    #[test]
+    fn imported_penalties_keep_their_codes_decay_per_update() {
+        // DLT mlp.py: mean NLL + 1e-4·Σw² every update, so each update adds 2·1e-4·w to a weight's gradient,
+        // whatever the training-set size; a short last batch of 5 adds a quarter of it.
+        let p = Recipe::dlt_mlp().penalty;
+        assert_eq!((p.l2, p.per), (1e-4, PenaltyPer::Update));
+        assert_eq!(p.scale(20, 20, 50_000), 1.0);
+        assert_eq!(p.scale(5, 20, 50_000), 0.25);
+        // The chapter's convention counts the penalty once per epoch: B′/T per update, 2,500× less here.
+        let chapter = Penalty { per: PenaltyPer::Epoch, ..p };
+        assert_eq!(chapter.scale(20, 20, 50_000), 20.0 / 50_000.0);
+        let epoch: f64 = [32, 32, 32, 4].iter().map(|&b| chapter.scale(b, 32, 100)).sum();
+        assert!((epoch - 1.0).abs() < 1e-12, "one epoch counts the penalty once: {epoch}");
+        // Recipe files from before the convention existed read as the chapter's.
+        let old: Penalty = serde_json::from_str(r#"{"l1": 0.0, "l2": 0.5}"#).unwrap();
+        assert_eq!(old.per, PenaltyPer::Epoch);
     }
 
     #[test]

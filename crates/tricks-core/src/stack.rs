@@ -40,8 +40,7 @@ pub struct StackLayer {
 impl StackLayer {
     /// Pre-training epochs on `examples` training examples: `epochs`, or more to make `min_updates` updates.
     pub fn epochs_for(&self, examples: usize) -> usize {
-        let updates_per_epoch = examples.div_ceil(self.optimiser.batch_size.max(1)).max(1) as u64;
-        self.epochs.max(self.min_updates.div_ceil(updates_per_epoch) as usize)
+        crate::epochs_for(self.epochs, self.min_updates, examples.div_ceil(self.optimiser.batch_size.max(1)) as u64)
     }
 
     /// Number of hidden units of this level.
@@ -111,7 +110,7 @@ impl Recipe {
         r.model = layer.model.clone();
         r.optimiser = layer.optimiser.clone();
         r.penalty = layer.penalty.clone();
-        r.stopping = Stopping::Off { epochs: layer.epochs_for(examples) };
+        r.stopping = Stopping::off(layer.epochs_for(examples));
         r.validate_every = None;
         r.preprocessing = if i == 0 { self.preprocessing.clone() } else { Preprocessing::None };
         r.seed = self.seed.wrapping_add(i as u64 + 1);

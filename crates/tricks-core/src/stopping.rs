@@ -15,7 +15,17 @@ pub enum Stopping {
     Off {
         /// Number of epochs to train.
         epochs: usize,
+        /// At least this many updates: on a small training set more than `epochs` epochs ([`epochs_for`]);
+        /// 0 (the default in recipe files) trains exactly `epochs`.
+        #[serde(default)]
+        min_updates: u64,
     },
+}
+
+/// Epochs that make at least `min_updates` updates at `updates_per_epoch`, and never fewer than `epochs`:
+/// durations set for a large training set stay meaningful on a small one.
+pub fn epochs_for(epochs: usize, min_updates: u64, updates_per_epoch: u64) -> usize {
+    epochs.max(min_updates.div_ceil(updates_per_epoch.max(1)) as usize)
 }
 
 /// The DLT patience rule: stop once the number of updates reaches the patience; a new best validation
@@ -46,11 +56,16 @@ impl Default for Patience {
 }
 
 impl Stopping {
-    /// The most epochs this rule allows.
-    pub fn max_epochs(&self) -> usize {
+    /// Exactly `epochs` epochs, without early stopping.
+    pub fn off(epochs: usize) -> Self {
+        Stopping::Off { epochs, min_updates: 0 }
+    }
+
+    /// The most epochs this rule allows when an epoch makes `updates_per_epoch` updates.
+    pub fn max_epochs(&self, updates_per_epoch: u64) -> usize {
         match self {
             Stopping::Patience(p) => p.max_epochs,
-            Stopping::Off { epochs } => *epochs,
+            Stopping::Off { epochs, min_updates } => epochs_for(*epochs, *min_updates, updates_per_epoch),
         }
     }
 }
@@ -70,16 +85,22 @@ pub struct EarlyStopping {
     rule: Stopping,
     best: Option<f64>,
     patience: u64,
+    max_epochs: usize,
 }
 
 impl EarlyStopping {
-    /// A fresh state for `rule`.
-    pub fn new(rule: &Stopping) -> Self {
+    /// A fresh state for `rule`, training with `updates_per_epoch` updates an epoch.
+    pub fn new(rule: &Stopping, updates_per_epoch: u64) -> Self {
         let patience = match rule {
             Stopping::Patience(p) => p.initial,
             Stopping::Off { .. } => u64::MAX,
         };
-        EarlyStopping { rule: rule.clone(), best: None, patience }
+        EarlyStopping { rule: rule.clone(), best: None, patience, max_epochs: rule.max_epochs(updates_per_epoch) }
+    }
+
+    /// The most epochs training may take.
+    pub fn max_epochs(&self) -> usize {
+        self.max_epochs
     }
 
     /// Best validation error so far.
@@ -92,12 +113,14 @@ impl EarlyStopping {
         self.patience
     }
 
-    /// Record a validation error measured after `updates` updates and `epochs` finished epochs.
+    /// Record a validation error measured after `updates` updates and `epochs` finished epochs. The best
+    /// starts at +∞ as in DLT, so the first finite validation is a significant improvement and extends the
+    /// patience to `increase` × `updates` when that is larger.
     pub fn observe(&mut self, valid_error: f64, updates: u64, epochs: usize) -> StopDecision {
-        let new_best = valid_error.is_finite() && self.best.is_none_or(|b| valid_error < b);
+        let best = self.best.unwrap_or(f64::INFINITY);
+        let new_best = valid_error.is_finite() && valid_error < best;
         if let Stopping::Patience(p) = &self.rule
             && new_best
-            && let Some(best) = self.best
             && valid_error < best * p.improvement_threshold
         {
             self.patience = self.patience.max((updates as f64 * p.increase) as u64);
@@ -105,7 +128,7 @@ impl EarlyStopping {
         if new_best {
             self.best = Some(valid_error);
         }
-        let stop = updates >= self.patience || epochs >= self.rule.max_epochs();
+        let stop = updates >= self.patience || epochs >= self.max_epochs;
         StopDecision { new_best, stop }
     }
 }
@@ -120,7 +143,7 @@ mod tests {
 
     #[test]
     fn stops_when_updates_reach_patience_without_improvement() {
-        let mut s = EarlyStopping::new(&rule(100));
+        let mut s = EarlyStopping::new(&rule(100), 10);
         assert!(s.observe(0.5, 50, 1).new_best);
         let d = s.observe(0.6, 100, 2);
         assert!(!d.new_best && d.stop);
@@ -128,7 +151,7 @@ mod tests {
 
     #[test]
     fn significant_new_best_doubles_patience_from_current_update_count() {
-        let mut s = EarlyStopping::new(&rule(100));
+        let mut s = EarlyStopping::new(&rule(100), 10);
         s.observe(0.5, 50, 1);
         let d = s.observe(0.4, 90, 2);
         assert!(d.new_best && !d.stop);
@@ -137,7 +160,7 @@ mod tests {
 
     #[test]
     fn new_best_within_half_a_percent_is_kept_but_does_not_extend_patience() {
-        let mut s = EarlyStopping::new(&rule(100));
+        let mut s = EarlyStopping::new(&rule(100), 10);
         s.observe(0.5, 50, 1);
         let d = s.observe(0.498, 90, 2); // 0.4 % better: below the 0.5 % threshold
         assert!(d.new_best);
@@ -147,7 +170,7 @@ mod tests {
 
     #[test]
     fn patience_never_shrinks() {
-        let mut s = EarlyStopping::new(&rule(1000));
+        let mut s = EarlyStopping::new(&rule(1000), 10);
         s.observe(0.5, 10, 1);
         s.observe(0.1, 20, 2);
         assert_eq!(s.patience(), 1000);
@@ -155,21 +178,42 @@ mod tests {
 
     #[test]
     fn max_epochs_stops_even_with_patience_left() {
-        let mut s = EarlyStopping::new(&Stopping::Patience(Patience { max_epochs: 3, ..Patience::default() }));
+        let mut s = EarlyStopping::new(&Stopping::Patience(Patience { max_epochs: 3, ..Patience::default() }), 10);
         assert!(!s.observe(0.5, 1, 2).stop);
         assert!(s.observe(0.4, 2, 3).stop);
     }
 
     #[test]
     fn switched_off_runs_exactly_the_given_epochs() {
-        let mut s = EarlyStopping::new(&Stopping::Off { epochs: 2 });
+        let mut s = EarlyStopping::new(&Stopping::off(2), 10);
         assert!(!s.observe(0.9, 1_000_000, 1).stop);
         assert!(s.observe(0.9, 2_000_000, 2).stop);
     }
 
     #[test]
+    fn without_early_stopping_small_epochs_are_repeated_to_make_the_minimum_updates() {
+        let rule = Stopping::off(15, min_updates: 5000);
+        // 60 updates an epoch (1,199 digits at B 20): 84 epochs; 2,500 (MNIST at B 20): the 15 asked for.
+        assert_eq!(EarlyStopping::new(&rule, 60).max_epochs(), 84);
+        assert_eq!(EarlyStopping::new(&rule, 2500).max_epochs(), 15);
+        assert_eq!(Stopping::off(15).max_epochs(60), 15);
+    }
+
+    #[test]
+    fn the_first_validation_extends_the_patience_as_dlt_does() {
+        // DLT's best starts at +∞: the first validation at update 40 raises a patience of 10 to 80.
+        let mut s = EarlyStopping::new(&rule(10), 40);
+        let d = s.observe(0.5, 40, 1);
+        assert!(d.new_best && !d.stop);
+        assert_eq!(s.patience(), 80);
+        // A non-finite error extends nothing.
+        let mut s = EarlyStopping::new(&rule(10), 40);
+        assert!(s.observe(f64::NAN, 40, 1).stop);
+    }
+
+    #[test]
     fn non_finite_validation_error_is_never_a_best() {
-        let mut s = EarlyStopping::new(&rule(100));
+        let mut s = EarlyStopping::new(&rule(100), 10);
         assert!(!s.observe(f64::NAN, 1, 1).new_best);
         assert_eq!(s.best(), None);
     }

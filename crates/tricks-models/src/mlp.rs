@@ -5,7 +5,7 @@ use burn::nn::Linear;
 use burn::tensor::{Tensor, backend::Backend};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use tricks_core::{Activation, MlpSpec, OutputLoss};
+use tricks_core::{Activation, MlpSpec, OutputLoss, defaults};
 
 use crate::{activate, glorot_linear, output_loss, param_ids, zero_linear};
 
@@ -23,7 +23,8 @@ pub struct Mlp<B: Backend> {
 
 impl<B: Backend> Mlp<B> {
     /// A freshly initialised MLP for `inputs` features and `outputs` classes (p.14-15): Glorot uniform
-    /// weights (×4 for sigmoid), zero biases, optionally zero output weights.
+    /// weights (×4 for sigmoid hidden layers; the output layer at [`defaults::GLOROT_GAIN_OUTPUT`]), zero
+    /// biases, optionally zero output weights.
     pub fn new(spec: &MlpSpec, inputs: usize, outputs: usize, seed: u64, device: &B::Device) -> Self {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut sizes = vec![inputs];
@@ -38,7 +39,8 @@ impl<B: Backend> Mlp<B> {
                 if i == last && spec.init.zero_output_weights {
                     zero_linear(w[0], w[1], ids, device)
                 } else {
-                    glorot_linear(w[0], w[1], spec.activation.glorot_gain(), &mut rng, ids, device)
+                    let gain = if i == last { defaults::GLOROT_GAIN_OUTPUT } else { spec.activation.glorot_gain() };
+                    glorot_linear(w[0], w[1], gain, &mut rng, ids, device)
                 }
             })
             .collect();

@@ -21,6 +21,14 @@ pub enum ReportError {
         /// What is wrong, and where.
         message: String,
     },
+    /// The folder holds none of a run's files: writing a report there would only add clutter.
+    #[error("{}: not a run directory (none of {names} in it)", path.display())]
+    NotARun {
+        /// The folder.
+        path: PathBuf,
+        /// The files looked for.
+        names: String,
+    },
 }
 
 impl ReportError {

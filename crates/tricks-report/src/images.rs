@@ -17,7 +17,7 @@ pub(crate) struct Image {
 }
 
 /// Pictures the run directory may hold, in report order: file stem, caption, and the short name
-/// used for a pretraining level's copy (`layer2-filters.png`).
+/// used for a pretraining level's copy (`level2-filters.png`).
 const KNOWN: &[(&str, &str, &str)] = &[
     ("curves", "Learning curves: training loss and validation error against examples seen (p.22)", "learning curves (p.22)"),
     ("filters", "First-layer filters: each hidden unit's incoming weights as an image (p.22-23)", "filters (p.22-23)"),
@@ -45,7 +45,7 @@ impl Image {
         format!("data:image/png;base64,{}", base64::encode(&self.bytes))
     }
 
-    /// The caption: a known picture's, a pretraining level's (`layerN-<known>.png`), or the file name.
+    /// The caption: a known picture's, a pretraining level's (`levelN-<known>.png`), or the file name.
     pub fn caption(&self) -> String {
         let stem = self.name.strip_suffix(".png").unwrap_or(&self.name);
         if let Some((_, caption, _)) = KNOWN.iter().find(|(s, _, _)| *s == stem) {
@@ -108,9 +108,9 @@ fn crc32(data: &[u8]) -> u32 {
     !crc
 }
 
-/// `layer3-filters` → (3, "filters"); also with `_`.
+/// `level3-filters` → (3, "filters"); also with `_`.
 fn level_of(stem: &str) -> Option<(u32, &str)> {
-    let rest = stem.strip_prefix("layer")?;
+    let rest = stem.strip_prefix(tricks_run::files::LEVEL_PREFIX)?;
     let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let level = rest[..digits].parse().ok()?;
     let what = rest[digits..].strip_prefix(['-', '_'])?;
@@ -118,7 +118,7 @@ fn level_of(stem: &str) -> Option<(u32, &str)> {
 }
 
 /// Report order: known pictures in their fixed order, then the rest by name, numbers compared as
-/// numbers (`layer2-…` before `layer10-…`).
+/// numbers (`level2-…` before `level10-…`).
 pub(crate) fn sort(images: &mut [Image]) {
     images.sort_by(|a, b| match (a.rank(), b.rank()) {
         (Some(x), Some(y)) => x.cmp(&y),
@@ -183,17 +183,17 @@ mod tests {
     #[test]
     fn known_pictures_first_in_fixed_order_then_the_rest_naturally() {
         let mut v: Vec<Image> =
-            ["zeta.png", "layer10-filters.png", "samples.png", "layer2-filters.png", "curves.png", "filters.png", "alpha.png"].map(png).to_vec();
+            ["zeta.png", "level10-filters.png", "samples.png", "level2-filters.png", "curves.png", "filters.png", "alpha.png"].map(png).to_vec();
         sort(&mut v);
         let names: Vec<&str> = v.iter().map(|i| i.name.as_str()).collect();
-        assert_eq!(names, ["curves.png", "filters.png", "samples.png", "alpha.png", "layer2-filters.png", "layer10-filters.png", "zeta.png"]);
+        assert_eq!(names, ["curves.png", "filters.png", "samples.png", "alpha.png", "level2-filters.png", "level10-filters.png", "zeta.png"]);
     }
 
     #[test]
     fn captions_and_sizes() {
         assert!(png("curves.png").caption().contains("examples seen"));
-        assert_eq!(png("layer2-filters.png").caption(), "Pretraining level 2 of the stack: filters (p.22-23)");
-        assert_eq!(png("layer1_weird.png").caption(), "Pretraining level 1 of the stack: weird");
+        assert_eq!(png("level2-filters.png").caption(), "Pretraining level 2 of the stack: filters (p.22-23)");
+        assert_eq!(png("level1_weird.png").caption(), "Pretraining level 1 of the stack: weird");
         assert_eq!(png("other.png").caption(), "other.png");
         assert_eq!(png("x.png").size, (640, 480));
         assert!(png("x.png").data_url().starts_with("data:image/png;base64,iVBORw0KGgo"));

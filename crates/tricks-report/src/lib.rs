@@ -36,9 +36,14 @@ pub const REPORT_HTML: &str = tricks_run::files::REPORT_HTML;
 
 /// Reads `run_dir` and writes `run_dir/report.html` atomically (a temporary file in the same
 /// directory, then a rename); returns its path. Missing optional files are left out of the
-/// report; a file that exists but cannot be read or parsed is an error naming it.
+/// report; a file that exists but cannot be read or parsed is an error naming it, and a folder with none
+/// of `recipe.json`, `run.json`, `report.json` and `curves.csv` is refused as not a run.
 pub fn write_report(run_dir: &Path) -> Result<PathBuf, ReportError> {
     let files = run_files::RunFiles::read(run_dir)?;
+    if files.recipe.is_none() && files.run.is_none() && files.report.is_none() && files.curves.is_none() {
+        let names = [tricks_run::files::RECIPE, tricks_run::files::RUN, tricks_run::files::REPORT, tricks_run::files::CURVES_CSV].join(", ");
+        return Err(ReportError::NotARun { path: run_dir.to_path_buf(), names });
+    }
     let evidence = files.evidence(run_dir)?;
     let html = page::render(run_dir, &files, &diagnose(&evidence));
     let path = run_dir.join(REPORT_HTML);

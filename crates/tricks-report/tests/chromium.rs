@@ -72,7 +72,7 @@ fn fixture(dir: &Path) -> usize {
     tricks_plot::learning_curves(&dir.join("curves.png"), "mlp: learning curves", &series(|p| p.1), &series(|p| p.2)).unwrap();
     let filters: Vec<Vec<f32>> = (0..16).map(|u| (0..64).map(|i| ((i * (u + 1)) % 17) as f32).collect()).collect();
     tricks_plot::tiles(&dir.join("filters.png"), &filters, (8, 8), 4).unwrap();
-    tricks_plot::tiles(&dir.join("layer1-filters.png"), &filters[..9], (8, 8), 3).unwrap();
+    tricks_plot::tiles(&dir.join("level1-filters.png"), &filters[..9], (8, 8), 3).unwrap();
     let panels: Vec<(String, Vec<f32>)> = (1..=2).map(|l| (format!("layer {l} weights"), (0..500).map(|i| (i as f32 * 0.37).sin()).collect())).collect();
     tricks_plot::histograms(&dir.join("layer_histograms.png"), "weights", &panels, 20).unwrap();
     tricks_plot::lines(&dir.join("extra plot.png"), "extra", "x", "y", &series(|p| p.2), false).unwrap();
@@ -239,10 +239,13 @@ fn report_is_self_contained_and_escaped() {
     assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"file"));
     assert!(html.contains("&lt;not markup&gt;") && !html.contains("<not markup>"));
     assert!(html.contains("embedded UCI digits &lt;8x8&gt;"));
+    // The stack writes `level1-filters.png` (tricks_run::files::level_filters): the report names its level.
+    assert_eq!(tricks_run::files::level_filters(1), "level1-filters.png");
+    assert!(html.contains("Pretraining level 1 of the stack: filters"), "the level's picture has its caption");
     for id in SECTIONS {
         assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
     }
-    let order: Vec<usize> = ["curves.png", "filters.png", "layer_histograms.png", "extra plot.png", "layer1-filters.png"]
+    let order: Vec<usize> = ["curves.png", "filters.png", "layer_histograms.png", "extra plot.png", "level1-filters.png"]
         .iter()
         .map(|n| html.find(&format!("data-file=\"{n}\"")).unwrap())
         .collect();

@@ -39,9 +39,12 @@ pub const UNFINISHED: &str = "UNFINISHED";
 /// finishes.
 pub const CHECKPOINTS: &str = "checkpoints";
 
+/// What begins the names of a stack level's files, before the level's number.
+pub const LEVEL_PREFIX: &str = "level";
+
 /// The name of a stack's level `level` (1 = nearest the input) in file names: `level1`, `level2`, …
 pub fn level(level: usize) -> String {
-    format!("level{level}")
+    format!("{LEVEL_PREFIX}{level}")
 }
 
 /// A finished, pre-trained level of a stack: its model (`level1.mpk`).

@@ -12,7 +12,7 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
-use tricks_core::{CheckedRecipe, EarlyStopping, Recipe, Stopping, penalty_scale};
+use tricks_core::{CheckedRecipe, EarlyStopping, LrSchedule, Recipe, ScheduleState, Stopping};
 use tricks_run::{CurvePoint, RunDir, checkpoint, curve_row, curves_header, fault, files};
 
 use crate::snapshot_codec::{bytes_data, data_bytes, load_module, module_as_state, module_bytes, state_as_module};
@@ -112,7 +112,7 @@ fn train_stage<B: AutodiffBackend, M: Trainable<B>>(
     };
     let mut training = match resumed {
         Some(t) => t,
-        None => Training::start(initial, recipe, 0, recipe.optimiser.learning_rate, &train.inputs.device(), checkpointing.as_ref())?,
+        None => Training::start(initial, recipe, 0, recipe.optimiser.learning_rate, train, checkpointing.as_ref())?,
     };
     loop {
         match training.run(recipe, train, valid, checkpointing.as_ref(), started, progress) {
@@ -131,7 +131,7 @@ fn train_stage<B: AutodiffBackend, M: Trainable<B>>(
                     recipe.divergence.lr_divisor
                 ));
                 let seconds = training.seconds(started);
-                training = Training::start(initial, recipe, restarts + 1, next, &train.inputs.device(), checkpointing.as_ref())?;
+                training = Training::start(initial, recipe, restarts + 1, next, train, checkpointing.as_ref())?;
                 training.state.seconds_before = seconds;
             }
         }
@@ -167,6 +167,11 @@ struct LoopState {
     /// The mean loss of the first update, against which explosions are judged.
     reference_loss: Option<f64>,
     stopping: EarlyStopping,
+    /// What the learning-rate schedule has learnt (the adaptive τ).
+    schedule: ScheduleState,
+    /// Sum and count of the current epoch's mini-batch losses up to the last validation, for the adaptive
+    /// schedule (the losses since are on the device).
+    epoch_loss: (f64, usize),
     curve: Vec<CurvePoint>,
     /// Curve points appended to a live `curves.csv`.
     curve_logged: usize,
@@ -209,14 +214,15 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
         recipe: &Recipe,
         restarts: u32,
         rate: f64,
-        device: &B::Device,
+        train: &DeviceSplit<B>,
         checkpointing: Option<&Checkpointing<'_>>,
     ) -> Result<Self, TrainError> {
         if let Some(c) = checkpointing {
             reset_logs::<B, M>(c, &[], &[])?;
         }
         // The backend's generator drives sampling (RBM chains, corruption): seeded, so that runs repeat.
-        B::seed(device, recipe.seed);
+        B::seed(&train.inputs.device(), recipe.seed);
+        let updates_per_epoch = train.len().div_ceil(recipe.optimiser.batch_size) as u64;
         Ok(Training {
             state: LoopState {
                 restarts,
@@ -227,7 +233,9 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
                 examples_seen: 0,
                 next_validation: 0,
                 reference_loss: None,
-                stopping: recipe.early_stopping(),
+                stopping: EarlyStopping::new(&recipe.stopping, updates_per_epoch),
+                schedule: ScheduleState::default(),
+                epoch_loss: (0.0, 0),
                 curve: Vec::new(),
                 curve_logged: 0,
                 best_valid_error: None,
@@ -275,6 +283,8 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             order.shuffle(&mut rng);
         }
         let mut window = LossWindow::<B>::default();
+        let adaptive = matches!(recipe.optimiser.schedule, LrSchedule::Adaptive { .. });
+        let mut epoch_window = LossWindow::<B>::default();
         progress.training_starts(M::VALIDATION);
         if self.state.epoch > 0 && self.state.batches_done < batches && !self.state.finished {
             progress.epoch_start(self.state.epoch, n, (self.state.batches_done * batch).min(n));
@@ -282,7 +292,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
 
         while !self.state.finished {
             if self.state.epoch == 0 || self.state.batches_done >= batches {
-                if self.state.epoch >= recipe.stopping.max_epochs() {
+                if self.state.epoch >= self.state.stopping.max_epochs() {
                     break;
                 }
                 self.state.epoch += 1;
@@ -297,11 +307,14 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             let activity = (recipe.monitor_every > 0 && s.updates % recipe.monitor_every == 0).then(|| self.model.layer_activity(x.clone(), y.clone()));
             let loss = self.model.batch_loss(x, y, &mut self.carry);
             window.add(loss.clone().inner());
+            if adaptive {
+                epoch_window.add(loss.clone().inner());
+            }
             let grads = GradientsParams::from_grads(loss.backward(), &self.model);
             let snapshot = activity.map(|a| PendingSnapshot::begin(&self.model.valid(), &grads, a));
-            let learning_rate = recipe.optimiser.schedule.rate(s.initial_rate, s.updates);
+            let learning_rate = recipe.optimiser.schedule.rate(s.initial_rate, s.updates, &s.schedule);
             let momentum_beta = recipe.optimiser.momentum_at(s.epoch);
-            let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: penalty_scale(rows.len(), n), recipe };
+            let settings = StepSettings { learning_rate, momentum_beta, penalty_scale: recipe.penalty.scale(rows.len(), batch, n), recipe };
             self.model = sgd_step(self.model.clone(), grads, &mut self.sgd, settings);
             if let Some(avg) = self.average.as_mut() {
                 avg.update(&self.model.valid());
@@ -309,6 +322,11 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             s.updates += 1;
             s.examples_seen += rows.len() as u64;
             s.batches_done += 1;
+            if adaptive && s.batches_done == batches {
+                let (sum, count) = epoch_window.take();
+                let (before, counted) = std::mem::take(&mut s.epoch_loss);
+                s.schedule.epoch_ended(&recipe.optimiser.schedule, (before + sum) / (counted + count) as f64, s.updates);
+            }
             if let Some(snap) = snapshot {
                 self.monitor.push(snap.finish(&self.model.valid(), s.updates, s.examples_seen));
             }
@@ -332,6 +350,11 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
                     return Err(Interrupted::Diverged { loss: train_loss, updates: s.updates });
                 }
                 window = LossWindow::default();
+                if adaptive {
+                    // The epoch's losses so far go into the checkpointed state.
+                    let (sum, count) = epoch_window.take();
+                    s.epoch_loss = (s.epoch_loss.0 + sum, s.epoch_loss.1 + count);
+                }
                 let candidate = evaluated(&self.model, self.average.as_ref());
                 let valid_error = M::validation_error(&candidate, valid);
                 let point = CurvePoint { epoch: s.epoch, examples_seen: s.examples_seen, updates: s.updates, train_loss, valid_error, learning_rate };
@@ -516,5 +539,11 @@ impl<B: AutodiffBackend> LossWindow<B> {
             Some(s) => s.clone().into_scalar().elem::<f64>() / self.count as f64,
             None => f64::NAN,
         }
+    }
+
+    /// The sum and count of the losses, read from the device; the window is empty after.
+    fn take(&mut self) -> (f64, usize) {
+        let sum = self.sum.take().map_or(0.0, |s| s.into_scalar().elem::<f64>());
+        (sum, std::mem::take(&mut self.count))
     }
 }

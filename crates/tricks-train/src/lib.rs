@@ -37,6 +37,7 @@ pub use monitor::{
     Snapshot, Statistic, UPDATE_RATIO_BAND, UPDATE_RATIO_TARGET, layer_stats_csv, layer_stats_rows,
 };
 pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
+pub use outputs::rbm_samples;
 pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
 pub use polyak::ParameterAverage;
 pub use progress::{Progress, Silent};

@@ -63,18 +63,29 @@ pub(crate) fn plot_reconstructions<B: Backend>(path: &Path, model: &AutoEncoder<
     tiles(path, &images, shape, images.len() / 3)
 }
 
-/// Each row a Gibbs chain of the RBM started at a test example: the example, then snapshots
-/// `GIBBS_STEPS_BETWEEN_SNAPSHOTS` steps apart (visible means).
+/// What `samples.png` shows: Gibbs chains of `model` started at `start` (one chain per row), the generator
+/// seeded with `seed`; the visible means of each chain at `SAMPLE_SNAPSHOTS` snapshots
+/// `GIBBS_STEPS_BETWEEN_SNAPSHOTS` steps apart, first snapshot first.
+pub fn rbm_samples<B: Backend>(model: &Rbm<B>, start: Tensor<B, 2>, seed: u64) -> Vec<Tensor<B, 2>> {
+    B::seed(&start.device(), seed);
+    let mut v = start;
+    (0..SAMPLE_SNAPSHOTS)
+        .map(|_| {
+            for _ in 0..GIBBS_STEPS_BETWEEN_SNAPSHOTS {
+                v = model.gibbs_step(v.clone());
+            }
+            model.visible_mean(model.hidden_probabilities(v.clone()))
+        })
+        .collect()
+}
+
+/// Each row a Gibbs chain of the RBM started at a test example: the example, then [`rbm_samples`].
 pub(crate) fn plot_samples<B: Backend>(path: &Path, model: &Rbm<B>, test: &DeviceSplit<B>, shape: (usize, usize), seed: u64) -> Result<(), TrainError> {
-    B::seed(&test.inputs.device(), seed);
-    let mut v = first_rows(test);
-    let chains = v.dims()[0];
-    let mut snapshots = vec![rows_of(path, v.clone())?];
-    for _ in 0..SAMPLE_SNAPSHOTS {
-        for _ in 0..GIBBS_STEPS_BETWEEN_SNAPSHOTS {
-            v = model.gibbs_step(v);
-        }
-        snapshots.push(rows_of(path, model.visible_mean(model.hidden_probabilities(v.clone())))?);
+    let start = first_rows(test);
+    let chains = start.dims()[0];
+    let mut snapshots = vec![rows_of(path, start.clone())?];
+    for s in rbm_samples(model, start, seed) {
+        snapshots.push(rows_of(path, s)?);
     }
     // One row per chain: tiles are laid out row by row.
     let images: Vec<Vec<f32>> = (0..chains).flat_map(|c| snapshots.iter().map(move |s| s[c].clone())).collect();

@@ -43,7 +43,7 @@ pub fn overfit<B: AutodiffBackend>(
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &subset)?;
     let subset = preprocessing.apply(&subset);
     let recipe = recipe.edited(|r| {
-        r.stopping = Stopping::Off { epochs };
+        r.stopping = Stopping::off(epochs);
         r.validate_every = None;
     })?;
     let spec = classifier_of(&recipe, "the over-fitting check")?;

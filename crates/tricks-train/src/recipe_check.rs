@@ -9,7 +9,7 @@ use burn::backend::{Autodiff, NdArray};
 use burn::module::{ModuleVisitor, Param};
 use burn::optim::GradientsParams;
 use burn::tensor::{ElementConversion, Tensor, backend::AutodiffBackend};
-use tricks_core::{CheckedRecipe, Model, Penalty, Recipe, penalty_scale};
+use tricks_core::{CheckedRecipe, Model, Penalty, Recipe};
 use tricks_data::{DataSource, FittedPreprocessing};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
@@ -167,9 +167,10 @@ pub fn check_recipe_gradients(recipe: &CheckedRecipe, data: &DataSource, example
         return Err(TrainError::Precision);
     }
     let (x, y) = (split.inputs.clone(), split.targets.clone());
-    let scale = penalty_scale(rows.len(), splits.train.len());
     let check = |recipe: &Recipe, x: Tensor<F64, 2>| -> (GradCheck, Option<Tensor<F64, 2>>) {
         let inputs = x.dims()[1];
+        // The penalty's share in an update on this batch, as training scales it (p.12).
+        let scale = recipe.penalty.scale(rows.len(), recipe.optimiser.batch_size, splits.train.len());
         let seed = recipe.seed;
         match &recipe.model {
             Model::Mlp(_) | Model::Stack(_) => {

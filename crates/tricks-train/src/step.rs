@@ -38,13 +38,13 @@ pub struct StepSettings<'a> {
     pub learning_rate: f64,
     /// Chapter-form momentum β for this update (ramp already applied).
     pub momentum_beta: f64,
-    /// B′/T for this mini-batch (p.12).
+    /// The share of the penalty's gradient in this update ([`tricks_core::Penalty::scale`], p.12).
     pub penalty_scale: f64,
     /// The recipe's penalties, momentum and per-layer rates.
     pub recipe: &'a Recipe,
 }
 
-/// θ ← θ − ε_t·m_layer·m_bias·ḡ, with ḡ ← (1−β)ḡ + βg and, for weights, g += B′/T·(2λ2·w + λ1·sign(w)).
+/// θ ← θ − ε_t·m_layer·m_bias·ḡ, with ḡ ← (1−β)ḡ + βg and, for weights, g += s·(2λ2·w + λ1·sign(w)), s the penalty scale.
 pub fn sgd_step<B: AutodiffBackend, M: AutodiffModule<B>>(model: M, grads: GradientsParams, state: &mut SgdState, settings: StepSettings<'_>) -> M {
     let mut mapper = StepMapper::<B> { grads, state, settings, path: Vec::new(), layers: Vec::new(), _b: Default::default() };
     model.map(&mut mapper)
