@@ -145,7 +145,10 @@ fn the_check_sees_the_penalty_gradient_the_update_step_adds() {
     let gradient = penalty_gradient(w.clone(), &Penalty { l1: 0.2, l2: 0.3, ..Penalty::none() }, 0.5).unwrap();
     let expected = w.clone() * (2.0 * 0.3 * 0.5) + w.sign() * (0.2 * 0.5);
     gradient.into_data().assert_approx_eq::<f64>(&expected.into_data(), burn::tensor::Tolerance::absolute(1e-12));
-    assert!(penalty_gradient(model.layers[0].bias.as_ref().unwrap().val().inner(), &Penalty { l1: 0.2, l2: 0.3, ..Penalty::none() }, 0.5).is_none(), "biases are not penalised");
+    assert!(
+        penalty_gradient(model.layers[0].bias.as_ref().unwrap().val().inner(), &Penalty { l1: 0.2, l2: 0.3, ..Penalty::none() }, 0.5).is_none(),
+        "biases are not penalised"
+    );
 }
 
 #[test]

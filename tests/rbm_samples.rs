@@ -1,10 +1,11 @@
 //! A user's first look at an RBM: the `rbm` preset on the embedded digits trains long enough that the Gibbs
 //! chains of `samples.png` show digits of several classes. Its 15 epochs at B 20 are DLT's 37,500 updates
-//! on MNIST but 900 on the 1,199 digits, after which the persistent chains all drift to the same digit; the
-//! preset's minimum number of updates ([`tricks::core::defaults::UNSUPERVISED_MIN_UPDATES`]) lengthens it.
+//! on MNIST but 900 on the 1,199 digits; the preset's minimum number of updates
+//! ([`tricks::core::defaults::UNSUPERVISED_MIN_UPDATES`]) lengthens it to 5,040.
 //!
-//! Each chain's last sample is labelled by the nearest class mean of the training digits (a classifier
-//! that needs no training and labels the test digits themselves 90 % right).
+//! Each chain's last sample is labelled by the nearest class mean of the training digits (a classifier that
+//! needs no training; the test asserts it labels the test digits themselves at least 80 % right). Measured on
+//! 20 chains: 8 classes after the preset's 5,040 updates, 5 (mostly 3s and 2s) after 900.
 
 use burn::backend::{Autodiff, NdArray};
 use burn::tensor::Tensor;
@@ -46,7 +47,8 @@ fn sampled_classes(stopping: Stopping) -> (Vec<usize>, u64) {
     let train = DeviceSplit::<B>::classification(&splits.train, &device);
     let valid = DeviceSplit::<I>::classification(&splits.valid, &device);
     let test = DeviceSplit::<I>::classification(&splits.test, &device);
-    let means: Vec<f32> = (0..splits.train.dim).map(|j| (0..splits.train.len()).map(|i| splits.train.row(i)[j]).sum::<f32>() / splits.train.len() as f32).collect();
+    let means: Vec<f32> =
+        (0..splits.train.dim).map(|j| (0..splits.train.len()).map(|i| splits.train.row(i)[j]).sum::<f32>() / splits.train.len() as f32).collect();
     let initial = Rbm::<B>::new(spec, splits.train.dim, &means, recipe.seed, &device);
     let fitted = fit(&initial, &recipe, &train, &valid, &mut Silent).unwrap();
     let start: Tensor<I, 2> = test.inputs.clone().narrow(0, 0, CHAINS);
@@ -64,7 +66,7 @@ fn distinct(classes: &[usize]) -> usize {
 }
 
 #[test]
-fn the_rbm_preset_samples_digits_of_several_classes_where_its_epochs_alone_collapse_to_one() {
+fn the_rbm_preset_samples_digits_of_more_classes_than_its_epochs_alone() {
     let splits = tricks::data::load(&DataSource::Digits).unwrap();
     let centres = class_means(&splits.train);
     let right = (0..splits.test.len()).filter(|&i| nearest(&centres, splits.test.row(i)) == splits.test.labels[i] as usize).count();

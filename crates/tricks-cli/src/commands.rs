@@ -170,7 +170,7 @@ pub fn recipes(name: Option<&str>) -> Result<()> {
         println!();
     };
     match name {
-        Some(file) if !PRESETS.iter().any(|p| p.name == file) => show(format!("{file} — recipe file, checked"), &resolve(file)?, file),
+        Some(file) if !PRESETS.iter().any(|p| p.name == file) => show(format!("{file} — recipe file, checked"), &*resolve(file)?, file),
         _ => {
             for preset in PRESETS.iter().filter(|p| name.is_none_or(|n| n == p.name)) {
                 show(format!("{} — {}", preset.name, preset.summary), &(preset.build)(), preset.source);

@@ -101,6 +101,33 @@ fn an_mlp_killed_during_training_resumes_to_the_identical_model() {
     assert_same_run(dir.path(), "whole", "killed");
 }
 
+/// The adaptive schedule's state (the last epoch's mean loss, the running sum of this epoch's, τ once found)
+/// survives a kill between validations that fall mid-epoch.
+#[test]
+fn an_adaptive_schedule_killed_mid_epoch_resumes_to_the_identical_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let adaptive = [MLP, &["--set", r#"optimiser.schedule={"kind":"adaptive","threshold":0.15}"#, "--set", "validate_every=600"]].concat();
+    let whole = train(dir.path(), "whole", &adaptive, None);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    // Validations every 600 examples, about half an epoch of the 1,199 digits: update 100 (3,200 examples)
+    // is in the middle of epoch 3, after a checkpoint at 3,000 examples, also mid-epoch.
+    let killed = train(dir.path(), "killed", &adaptive, Some("kill-after-update=train:100"));
+    assert_killed(&killed);
+    let resumed = resume(dir.path(), "killed");
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    assert_same_run(dir.path(), "whole", "killed");
+    // Not vacuous: the rate decays, from τ = 190 (the end of epoch 5, the first whose mean loss improved on the one before by less than 15 %), after the kill.
+    let curves = std::fs::read_to_string(dir.path().join("whole/curves.csv")).unwrap();
+    let decayed: Vec<(u64, f64)> = curves
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .map(|f| (f[2].parse().unwrap(), f[5].parse().unwrap()))
+        .filter(|(_, rate): &(u64, f64)| *rate < 0.01)
+        .collect();
+    assert!(decayed.first().is_some_and(|(updates, _)| *updates > 100), "the decay starts after the kill: {decayed:?}\n{curves}");
+}
+
 #[test]
 fn a_stack_killed_during_pre_training_or_fine_tuning_resumes_to_the_identical_model() {
     let dir = tempfile::tempdir().unwrap();

@@ -80,7 +80,8 @@ pub const LEVEL_MIN_UPDATES: u64 = 1500;
 
 /// The single unsupervised presets (`rbm`, `dae`, `cae`, `sparse-ae`) train at least this many updates, so more
 /// epochs than they say on small training sets (*ours*: their 15 epochs at B 20 are DLT's 37,500 updates on
-/// MNIST but 900 on the 1,199 digits, after which an RBM's persistent chains all show the same digit).
+/// MNIST but 900 on the 1,199 digits, after which the `rbm` preset's samples show fewer classes:
+/// tests/rbm_samples.rs).
 pub const UNSUPERVISED_MIN_UPDATES: u64 = 5000;
 
 /// Per-layer statistics (means, standard deviations and histograms of pre-activations, activations,

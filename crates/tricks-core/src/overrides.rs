@@ -203,6 +203,7 @@ mod tests {
                 ("preprocessing", json!({"kind": "pca", "variance_kept": 0.9})),
             ],
         ));
+        recipes.push(on(Recipe::chapter_default(), &[("optimiser.schedule", json!({"kind": "adaptive", "threshold": 0.01}))]));
         recipes.push(on(Recipe::dae(), &[("model.corruption", json!({"kind": "gaussian", "std": 0.1}))]));
         recipes.push(on(Recipe::rbm(), &[("model.sparsity", json!({"target": 0.05, "cost": 0.1}))]));
         recipes

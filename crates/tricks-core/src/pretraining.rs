@@ -1,12 +1,12 @@
 //! Recipes for unsupervised layers and for deep stacks (p.2-4, p.13-16, p.19; CHAPTER.md §6; HG).
 
 use crate::defaults::{
-    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, UNSUPERVISED_MIN_UPDATES, POLYAK_DECAY, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
-    RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET,
+    CONTRACTIVE_COST, DAE_MASKING, LEVEL_MIN_UPDATES, POLYAK_DECAY, RBM_MOMENTUM_BETA_LATER, RBM_MOMENTUM_BETA_START, RBM_MOMENTUM_RAMP_EPOCHS,
+    RBM_WEIGHT_COST, SPARSITY_COST, SPARSITY_TARGET, UNSUPERVISED_MIN_UPDATES,
 };
 use crate::{
-    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, PenaltyPer, Polyak, Preprocessing, RbmSpec, Recipe, Sparsity, StackLayer,
-    StackSpec, Stopping,
+    AutoEncoderSpec, Corruption, Model, MomentumRamp, Optimiser, OutputLoss, Patience, Penalty, PenaltyPer, Polyak, Preprocessing, RbmSpec, Recipe, Sparsity,
+    StackLayer, StackSpec, Stopping,
 };
 
 /// SGD with rate `learning_rate` and batch `batch_size`, otherwise the chapter's defaults.
@@ -220,7 +220,7 @@ mod tests {
         assert_eq!(probe.optimiser.batch_size, 24); // ⌈1199/50⌉: at least 50 updates an epoch
         assert_eq!(Recipe::probe(7, 60_000).optimiser.batch_size, 600);
         assert_eq!(Recipe::probe(7, 1).optimiser.batch_size, 1);
-        assert_eq!(probe.stopping.max_epochs(), crate::defaults::PROBE_MAX_EPOCHS);
+        assert_eq!(probe.stopping.max_epochs(50), crate::defaults::PROBE_MAX_EPOCHS);
         assert_eq!((probe.seed, probe.monitor_every, probe.optimiser.learning_rate), (7, 0, 0.13));
         probe.check().unwrap();
     }

@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn without_early_stopping_small_epochs_are_repeated_to_make_the_minimum_updates() {
-        let rule = Stopping::off(15, min_updates: 5000);
+        let rule = Stopping::Off { epochs: 15, min_updates: 5000 };
         // 60 updates an epoch (1,199 digits at B 20): 84 epochs; 2,500 (MNIST at B 20): the 15 asked for.
         assert_eq!(EarlyStopping::new(&rule, 60).max_epochs(), 84);
         assert_eq!(EarlyStopping::new(&rule, 2500).max_epochs(), 15);
