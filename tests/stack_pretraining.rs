@@ -79,11 +79,11 @@ fn check_stack(preset: Recipe, probe_margin: f64) {
     let means = host(train.inputs.clone().inner().mean_dim(0));
     let ((weight, bias), (random_train, random_valid), trained_probe_input) = match &level.model {
         Model::AutoEncoder(s) => {
-            let (trained, untrained) = level_one(AutoEncoder::<B>::new(&s, 64, level.seed, &device), &level, &train, &valid);
+            let (trained, untrained) = level_one(AutoEncoder::<B>::new(s, 64, level.seed, &device), &level, &train, &valid);
             (trained.encoder(), codes(&untrained, &train, &valid), codes(&trained, &train, &valid))
         }
         Model::Rbm(s) => {
-            let (trained, untrained) = level_one(Rbm::<B>::new(&s, 64, &means, level.seed, &device), &level, &train, &valid);
+            let (trained, untrained) = level_one(Rbm::<B>::new(s, 64, &means, level.seed, &device), &level, &train, &valid);
             (trained.encoder(), codes(&untrained, &train, &valid), codes(&trained, &train, &valid))
         }
         _ => unreachable!("stack levels are RBMs or auto-encoders"),

@@ -304,7 +304,8 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             let rows = &order[s.batches_done * batch..((s.batches_done + 1) * batch).min(n)];
             let (x, y) = train.rows(rows);
             // Monitoring (p.22-23) on this mini-batch, at the first update and every `monitor_every`.
-            let activity = (recipe.monitor_every > 0 && s.updates % recipe.monitor_every == 0).then(|| self.model.layer_activity(x.clone(), y.clone()));
+            let activity =
+                (recipe.monitor_every > 0 && s.updates.is_multiple_of(recipe.monitor_every)).then(|| self.model.layer_activity(x.clone(), y.clone()));
             let loss = self.model.batch_loss(x, y, &mut self.carry);
             window.add(loss.clone().inner());
             if adaptive {
@@ -333,7 +334,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
             fault::after_update(stage, s.updates);
 
             let mut running = None;
-            if s.updates == 1 || s.updates % READ_LOSS_EVERY == 0 {
+            if s.updates == 1 || s.updates.is_multiple_of(READ_LOSS_EVERY) {
                 let mean = window.mean();
                 let reference = *s.reference_loss.get_or_insert(mean);
                 if !mean.is_finite() || mean > recipe.divergence.explosion_factor * reference.max(1e-3) {

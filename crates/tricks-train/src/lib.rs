@@ -42,7 +42,7 @@ pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
 pub use polyak::ParameterAverage;
 pub use progress::{Progress, Silent};
 pub use rbm_monitor::rbm_likelihood;
-pub use recipe_check::{GRADCHECK_UPDATES, Objective, check_recipe_gradients, check_training_gradient};
+pub use recipe_check::{GRADCHECK_UPDATES, Objective, ObjectiveFn, check_recipe_gradients, check_training_gradient};
 pub use run::{RunOptions, evaluate, read_json, resume, run};
 pub use step::{SgdState, StepSettings, penalty_gradient, penalty_value, sgd_step};
 pub use trainable::{Trainable, classification_error, mean_over_chunks};

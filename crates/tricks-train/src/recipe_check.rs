@@ -29,6 +29,9 @@ pub const GRADCHECK_UPDATES: usize = 2;
 /// (tests) do not interleave their draws.
 static GENERATOR: Mutex<()> = Mutex::new(());
 
+/// The objective as a function of the parameters: the model in, the loss out.
+pub type ObjectiveFn<M, B> = Box<dyn Fn(&M) -> Tensor<B, 1>>;
+
 /// A model whose training gradient the check can compare with centred differences: the function of the
 /// parameters whose gradient [`Trainable::batch_loss`] computes.
 pub trait Objective<B: AutodiffBackend>: Trainable<B> {
@@ -36,7 +39,7 @@ pub trait Objective<B: AutodiffBackend>: Trainable<B> {
     /// backend's generator is seeded with `seed` just before, as a function of the parameters with every
     /// random draw (corruption, negative particles) held at what that call drew. By default the batch loss
     /// itself, evaluated after seeding the generator again.
-    fn objective(&self, x: Tensor<B, 2>, y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> Box<dyn Fn(&Self) -> Tensor<B, 1>>
+    fn objective(&self, x: Tensor<B, 2>, y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> ObjectiveFn<Self, B>
     where
         Self::Carry: Clone + 'static,
         Self: 'static,
@@ -58,7 +61,7 @@ impl<B: AutodiffBackend> Objective<B> for AutoEncoder<B> {}
 /// The batch loss's value is the reconstruction error; its gradient is that of the CD surrogate
 /// mean F(v0) − mean F(v_k) with the negative particles v_k it drew held fixed.
 impl<B: AutodiffBackend> Objective<B> for Rbm<B> {
-    fn objective(&self, x: Tensor<B, 2>, _y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> Box<dyn Fn(&Self) -> Tensor<B, 1>> {
+    fn objective(&self, x: Tensor<B, 2>, _y: Tensor<B, 2>, carry: &Self::Carry, seed: u64) -> ObjectiveFn<Self, B> {
         B::seed(&x.device(), seed);
         let mut chains = carry.clone().map(Tensor::from_inner);
         let negative = self.cd_negative(x.clone(), &mut chains);
@@ -70,6 +73,7 @@ impl<B: AutodiffBackend> Objective<B> for Rbm<B> {
 /// back-propagated with the generator seeded by `seed` and `carry` as the loop carries it, plus
 /// [`penalty_gradient`] of `penalty` at scale B′/T = `scale` — against centred differences of
 /// [`Objective::objective`] plus [`penalty_value`], at most `entries_per_tensor` entries per tensor.
+#[allow(clippy::too_many_arguments)] // the training step's inputs, each as the loop holds it
 pub fn check_training_gradient<B: AutodiffBackend, M: Objective<B> + 'static>(
     model: &M,
     x: Tensor<B, 2>,
