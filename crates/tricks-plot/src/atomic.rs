@@ -1,9 +1,7 @@
-//! Rendering into memory and writing PNG files atomically: the bytes go to a temporary file in the
-//! target's directory, which is then renamed over the target; on failure the temporary is removed.
+//! Rendering into memory and writing PNG files atomically, as every run file is written
+//! ([`tricks_run::write_atomic`]: a synced temporary renamed over the target, removed on failure).
 
-use std::fs::{self, File};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use image::ImageEncoder;
 use image::codecs::png::PngEncoder;
@@ -35,25 +33,5 @@ pub(crate) fn render_png(path: &Path, size: (u32, u32), draw: impl FnOnce(&Area<
 pub(crate) fn write_png(path: &Path, size: (u32, u32), rgb: &[u8]) -> Result<(), PlotError> {
     let mut bytes = Vec::new();
     PngEncoder::new(&mut bytes).write_image(rgb, size.0, size.1, image::ColorType::Rgb8).map_err(|e| PlotError::draw(path, format!("PNG encoding: {e}")))?;
-    write_atomic(path, &bytes)
-}
-
-/// The temporary file used while writing `path`: hidden, same directory, unique per process.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename; never leaves the temporary.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PlotError> {
-    if path.file_name().is_none() {
-        return Err(PlotError::input(path, "the path names no file"));
-    }
-    let tmp = temp_path(path);
-    let written = File::create(&tmp).and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all())).and_then(|()| fs::rename(&tmp, path));
-    written.map_err(|source| {
-        // The temporary may not exist (create failed); nothing to do then.
-        let _ = fs::remove_file(&tmp);
-        PlotError::Io { path: path.to_path_buf(), source }
-    })
+    tricks_run::write_atomic(path, &bytes).map_err(|e| PlotError::Io { path: path.to_path_buf(), message: e.message })
 }

@@ -7,13 +7,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum PlotError {
     /// Creating, writing or renaming the file failed.
-    #[error("cannot write plot {}: {source}", .path.display())]
+    #[error("cannot write plot {}: {message}", .path.display())]
     Io {
         /// The picture that was being written.
         path: PathBuf,
         /// The underlying failure.
-        #[source]
-        source: std::io::Error,
+        message: String,
     },
     /// Drawing or PNG encoding failed.
     #[error("cannot draw plot {}: {message}", .path.display())]
