@@ -12,7 +12,7 @@ use burn::module::{AutodiffModule, Module};
 use burn::optim::GradientsParams;
 use burn::tensor::{Tensor, TensorData, backend::AutodiffBackend};
 use tricks::core::defaults::POLYAK_WARMUP;
-use tricks::core::{Activation, Init, LrSchedule, MlpSpec, MomentumRamp, OutputLoss, Patience, Polyak, Recipe, Stopping};
+use tricks::core::{Activation, Init, LrSchedule, MlpSpec, MomentumRamp, OutputLoss, Patience, Penalty, PenaltyPer, Polyak, Recipe, Stopping};
 use tricks::data::{DataSource, FittedPreprocessing};
 use tricks::models::Mlp;
 use tricks::train::{
@@ -147,6 +147,25 @@ fn the_adaptive_schedule_keeps_the_rate_until_an_epoch_improves_too_little_then_
         assert!((p.learning_rate - expected).abs() < 1e-15, "epoch {}: rate {} where {expected} (τ = {tau})", p.epoch, p.learning_rate);
     }
     assert!(slowed + 2 < curve.len() && curve.last().unwrap().learning_rate < 0.05 * 0.9, "the decay is seen: {curve:?}");
+}
+
+#[test]
+fn a_penalty_per_update_is_the_chapters_penalty_per_epoch_times_batches_per_epoch() {
+    // 200 examples at B 50: four updates an epoch. λ per update = 4λ per epoch (λ·B′/B = 4λ·B′/T), bit for bit.
+    let (train, valid) = digits(200);
+    let trained = |l2: f64, per: PenaltyPer| {
+        let mut recipe = small_recipe();
+        recipe.optimiser.batch_size = 50;
+        recipe.penalty = Penalty { l1: 0.0, l2, per };
+        recipe.stopping = Stopping::off(3);
+        let initial = Mlp::<B>::new(&recipe.model.classifier().unwrap(), 64, 10, recipe.seed, &Default::default());
+        parameters(&fit(&initial, &recipe.check().unwrap(), &train, &valid, &mut Silent).unwrap().model)
+    };
+    let per_update = trained(0.05, PenaltyPer::Update);
+    assert!(per_update == trained(0.05 * 4.0, PenaltyPer::Epoch), "the same decay in the two conventions gave other weights");
+    let weaker = trained(0.05, PenaltyPer::Epoch);
+    let apart = per_update.iter().flatten().zip(weaker.iter().flatten()).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    assert!(apart > 1e-4, "the same λ per epoch decays four times less ({apart})");
 }
 
 #[test]
