@@ -23,10 +23,6 @@ fn rbm_sgd(learning_rate: f64, batch_size: usize) -> Optimiser {
     }
 }
 
-fn no_penalty() -> Penalty {
-    Penalty::none()
-}
-
 /// HG's weight cost: c·w added to each update's mean gradient, i.e. λ2 = c/2 of Σw² per update.
 fn rbm_penalty() -> Penalty {
     Penalty { l1: 0.0, l2: RBM_WEIGHT_COST / 2.0, per: PenaltyPer::Update }
@@ -46,7 +42,7 @@ fn stack(name: &str, layers: Vec<StackLayer>, learning_rate: f64, batch_size: us
         name: name.into(),
         model: Model::Stack(StackSpec { layers, output: OutputLoss::SoftmaxNll }),
         optimiser: sgd(learning_rate, batch_size),
-        penalty: no_penalty(),
+        penalty: Penalty::none(),
         stopping: Stopping::Patience(Patience { max_epochs, ..Patience::default() }),
         preprocessing: Preprocessing::None,
         ..Recipe::chapter_default()
@@ -57,7 +53,7 @@ fn dae_level(units: usize, masking: f64, learning_rate: f64, batch_size: usize, 
     StackLayer {
         model: Model::AutoEncoder(AutoEncoderSpec::denoising(units, masking)),
         optimiser: sgd(learning_rate, batch_size),
-        penalty: no_penalty(),
+        penalty: Penalty::none(),
         epochs,
         min_updates: LEVEL_MIN_UPDATES,
     }
@@ -67,7 +63,7 @@ fn rbm_level(units: usize, learning_rate: f64, batch_size: usize, epochs: usize,
     StackLayer {
         model: Model::Rbm(RbmSpec::new(units)),
         optimiser: if momentum { rbm_sgd(learning_rate, batch_size) } else { sgd(learning_rate, batch_size) },
-        penalty: if momentum { rbm_penalty() } else { no_penalty() },
+        penalty: if momentum { rbm_penalty() } else { Penalty::none() },
         epochs,
         min_updates: LEVEL_MIN_UPDATES,
     }
@@ -85,20 +81,20 @@ impl Recipe {
     /// B 20, 15 epochs (CHAPTER.md §6; p.4).
     pub fn dae() -> Self {
         let spec = AutoEncoderSpec::denoising(500, DAE_MASKING);
-        unsupervised("dae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+        unsupervised("dae", Model::AutoEncoder(spec), sgd(0.1, 20), Penalty::none(), 15)
     }
 
     /// Contractive auto-encoder: as `dae` without corruption, with the Jacobian penalty (p.4, p.16).
     pub fn cae() -> Self {
         let spec = AutoEncoderSpec { corruption: Corruption::None, contractive: CONTRACTIVE_COST, ..AutoEncoderSpec::denoising(500, 0.0) };
-        unsupervised("cae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+        unsupervised("cae", Model::AutoEncoder(spec), sgd(0.1, 20), Penalty::none(), 15)
     }
 
     /// Sparse auto-encoder: as `dae` without corruption, with a KL penalty to ρ = 0.05 (p.13-14).
     pub fn sparse_ae() -> Self {
         let sparsity = Some(Sparsity { target: SPARSITY_TARGET, cost: SPARSITY_COST });
         let spec = AutoEncoderSpec { corruption: Corruption::None, sparsity, ..AutoEncoderSpec::denoising(500, 0.0) };
-        unsupervised("sparse-ae", Model::AutoEncoder(spec), sgd(0.1, 20), no_penalty(), 15)
+        unsupervised("sparse-ae", Model::AutoEncoder(spec), sgd(0.1, 20), Penalty::none(), 15)
     }
 
     /// DLT SdA: 3×1000 sigmoid, masking 0.1/0.2/0.3, pre-training ε0 0.001 × 15 epochs per level, fine-tuning

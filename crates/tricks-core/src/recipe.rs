@@ -159,6 +159,11 @@ pub struct MomentumRamp {
 }
 
 impl Optimiser {
+    /// Mini-batches (updates) in an epoch of `examples` examples, the last one possibly short.
+    pub fn updates_per_epoch(&self, examples: usize) -> usize {
+        examples.div_ceil(self.batch_size.max(1))
+    }
+
     /// Chapter-form momentum β during epoch `epoch` (counted from 1).
     pub fn momentum_at(&self, epoch: usize) -> f64 {
         match &self.momentum_ramp {

@@ -40,7 +40,7 @@ pub struct StackLayer {
 impl StackLayer {
     /// Pre-training epochs on `examples` training examples: `epochs`, or more to make `min_updates` updates.
     pub fn epochs_for(&self, examples: usize) -> usize {
-        crate::epochs_for(self.epochs, self.min_updates, examples.div_ceil(self.optimiser.batch_size.max(1)) as u64)
+        crate::epochs_for(self.epochs, self.min_updates, self.optimiser.updates_per_epoch(examples) as u64)
     }
 
     /// Number of hidden units of this level.

@@ -222,7 +222,6 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
         }
         // The backend's generator drives sampling (RBM chains, corruption): seeded, so that runs repeat.
         B::seed(&train.inputs.device(), recipe.seed);
-        let updates_per_epoch = train.len().div_ceil(recipe.optimiser.batch_size) as u64;
         Ok(Training {
             state: LoopState {
                 restarts,
@@ -233,7 +232,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
                 examples_seen: 0,
                 next_validation: 0,
                 reference_loss: None,
-                stopping: EarlyStopping::new(&recipe.stopping, updates_per_epoch),
+                stopping: EarlyStopping::new(&recipe.stopping, recipe.optimiser.updates_per_epoch(train.len()) as u64),
                 schedule: ScheduleState::default(),
                 epoch_loss: (0.0, 0),
                 curve: Vec::new(),
@@ -269,7 +268,7 @@ impl<B: AutodiffBackend, M: Trainable<B>> Training<B, M> {
     ) -> Result<(), Interrupted> {
         let n = train.len();
         let batch = recipe.optimiser.batch_size;
-        let batches = n.div_ceil(batch);
+        let batches = recipe.optimiser.updates_per_epoch(n);
         let validate_every = recipe.validate_every.unwrap_or(n) as u64;
         if self.state.next_validation == 0 {
             self.state.next_validation = validate_every;
