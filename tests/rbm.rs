@@ -279,8 +279,9 @@ fn initial_visible_biases_are_the_log_odds_of_the_data_means() {
 #[test]
 fn pcd_carries_its_chains_between_mini_batches() {
     let pcd = RbmSpec { persistent: true, ..RbmSpec::new(1) };
-    // A "sticky" RBM: all-ones and all-zeros are near-fixed points of a Gibbs step.
-    let sticky = |spec: &RbmSpec| rbm_with::<B>(spec, &[10.0, 10.0], &[-5.0, -5.0], &[-15.0]);
+    // A "sticky" RBM: all-ones and all-zeros are near-fixed points of a Gibbs step (a unit flips with
+    // probability σ(−10) ≈ 5e-5, so the test fails in well under one run in a thousand).
+    let sticky = |spec: &RbmSpec| rbm_with::<B>(spec, &[20.0, 20.0], &[-10.0, -10.0], &[-30.0]);
     let ones = tensor::<B>(&[1.0; 16], 8);
     let zeros = tensor::<B>(&[0.0; 16], 8);
     let targets = tensor::<B>(&[0.0; 8], 8);
@@ -291,7 +292,7 @@ fn pcd_carries_its_chains_between_mini_batches() {
     assert_eq!(chains.len(), 16);
     assert!(chains.iter().sum::<f64>() > 14.0, "chains started at the all-ones data stay there: {chains:?}");
     // On an all-zeros batch the negative phase starts from the chains (near all-ones), not the data:
-    // ∂loss/∂b = −mean(v0) + mean(v_neg) ≈ +1. CD-1 starts at the data: ≈ σ(−5) ≈ 0.007.
+    // ∂loss/∂b = −mean(v0) + mean(v_neg) ≈ +1. CD-1 starts at the data: ≈ σ(−10) ≈ 5e-5.
     let grad_b = |rbm: &Rbm<B>, carry: &mut Option<Tensor<I, 2>>| {
         let grads = rbm.batch_loss(zeros.clone(), targets.clone(), carry).backward();
         host(rbm.visible_bias.val().grad(&grads).unwrap())
