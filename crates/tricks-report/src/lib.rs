@@ -20,6 +20,7 @@ mod images;
 mod page;
 mod remedies;
 mod run_files;
+mod search;
 mod sections;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use diagnosis::{
 };
 pub use error::ReportError;
 pub use remedies::Remedy;
+pub use search::{SearchPage, write_search_page};
 
 /// The report's file name inside a run directory.
 pub const REPORT_HTML: &str = tricks_run::files::REPORT_HTML;

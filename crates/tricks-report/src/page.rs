@@ -50,31 +50,41 @@ pub(crate) fn render(dir: &Path, files: &RunFiles, diagnosis: &Diagnosis) -> Str
     }
     add("files", "Files", "Files", &|o| sections::listing(o, &files.listing));
 
-    let mut out = String::with_capacity(64 * 1024 + files.images.iter().map(|i| i.bytes.len() * 4 / 3).sum::<usize>());
+    let footer = format!("Written by tricks-report {} from the run directory {}.", env!("CARGO_PKG_VERSION"), dir.display());
+    document(&title, &subtitle(dir, files, diagnosis), &parts, &footer)
+}
+
+/// A section of a page: anchor id, navigation label, heading (plain text) and body (HTML).
+pub(crate) type Part<'a> = (&'a str, &'a str, &'a str, String);
+
+/// One self-contained HTML5 document: the CSP, the inline CSS, a header with `title`, `subtitle`
+/// and a navigation bar to `parts`, the sections, a footer (`footer` is plain text) and the
+/// image-status script. Shared by the run report and the search page.
+pub(crate) fn document(title: &str, subtitle: &str, parts: &[Part<'_>], footer: &str) -> String {
+    let mut out = String::with_capacity(64 * 1024 + parts.iter().map(|p| p.3.len()).sum::<usize>());
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<header>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
-        escape(&title),
-        escape(&title),
-        escape(&subtitle(dir, files, diagnosis)),
+        escape(title),
+        escape(title),
+        escape(subtitle),
     );
     out.push_str("<nav>");
-    for (id, nav, _, _) in &parts {
+    for (id, nav, _, _) in parts {
         let _ = write!(out, "<a href=\"#{id}\">{}</a>", escape(nav));
     }
     out.push_str("</nav>\n</header>\n<main>\n");
-    for (id, _, heading, body) in &parts {
+    for (id, _, heading, body) in parts {
         let _ = write!(out, "<section id=\"{id}\">\n<h2>{}</h2>\n{body}</section>\n", escape(heading));
     }
     let _ = write!(
         out,
-        "</main>\n<footer>Written by tricks-report {} from the run directory {}. Self-contained: styles and \
-         pictures are embedded, nothing is fetched.</footer>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
-        env!("CARGO_PKG_VERSION"),
-        escape(&dir.display().to_string()),
+        "</main>\n<footer>{} Self-contained: styles and pictures are embedded, nothing is fetched.</footer>\n\
+         <script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        escape(footer),
     );
     out
 }

@@ -102,24 +102,28 @@ pub(crate) fn recipe(out: &mut String, recipe: &Value) {
 /// Every picture, embedded, with its caption.
 pub(crate) fn figures(out: &mut String, images: &[Image]) {
     for img in images {
-        let caption = img.caption();
-        let id: String = img.name.trim_end_matches(".png").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-        let _ = writeln!(
-            out,
-            "<figure id=\"fig-{}\"><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" data-file=\"{}\">\
-             <figcaption>{} <span class=\"file\">{} ({}×{})</span></figcaption></figure>",
-            escape(&id),
-            img.data_url(),
-            escape(&caption),
-            img.size.0,
-            img.size.1,
-            escape(&img.name),
-            escape(&caption),
-            escape(&img.name),
-            img.size.0,
-            img.size.1
-        );
+        figure(out, img, &img.caption());
     }
+}
+
+/// One picture as a `<figure>`, embedded as a `data:` URL, with `caption`, its file name and size.
+pub(crate) fn figure(out: &mut String, img: &Image, caption: &str) {
+    let id: String = img.name.trim_end_matches(".png").chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let _ = writeln!(
+        out,
+        "<figure id=\"fig-{}\"><img src=\"{}\" alt=\"{}\" width=\"{}\" height=\"{}\" data-file=\"{}\">\
+         <figcaption>{} <span class=\"file\">{} ({}×{})</span></figcaption></figure>",
+        escape(&id),
+        img.data_url(),
+        escape(caption),
+        img.size.0,
+        img.size.1,
+        escape(&img.name),
+        escape(caption),
+        escape(&img.name),
+        img.size.0,
+        img.size.1
+    );
 }
 
 /// Columns that name a row of `layer_stats.csv` (its "row key"); those present are used.

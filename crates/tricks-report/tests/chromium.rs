@@ -262,6 +262,110 @@ fn report_is_self_contained_and_escaped() {
     assert!(err.contains("run.json"), "{err}");
 }
 
+/// A hostile string for a cell: unescaped, it would run a script (a console message) and add an
+/// image that the CSP blocks (a console message, and one `<img>` too many).
+const HOSTILE: &str = "<script>console.log('not escaped')</script>\"><img src=x onerror=\"console.log(1)\">&amp;'";
+
+/// A study's page like `tricks search report` writes: four pictures drawn by `tricks_plot::lines`,
+/// a top-trials table with a hostile cell, and notes.
+fn search_fixture(dir: &Path) -> tricks_report::SearchPage {
+    let curve = |f: fn(f64) -> f64| vec![Series::new("random (lr-study)", (1..=32).map(|n| (f64::from(n), f(f64::from(n)))).collect())];
+    let mut pictures = Vec::new();
+    for (name, log_y) in [("best_in_n.png", false), ("history.png", false), ("param-optimiser_learning_rate.png", true), ("compare.png", false)] {
+        let path = dir.join(name);
+        tricks_plot::lines(&path, name, "trials N", "validation error", &curve(|n| 2.0 + 8.0 / n), log_y).unwrap();
+        pictures.push(path);
+    }
+    let header = ["rank", "trial", "valid error", "optimiser.learning_rate", "model.activation"].map(String::from).to_vec();
+    let rows = vec![
+        ["1", "17", "2.092050209205021", "0.0123456789", "rectifier"].map(String::from).to_vec(),
+        ["2", "4", "2.510460251046025", "0.05", HOSTILE].map(String::from).to_vec(),
+        ["3", "9", "3.3472803347280333", "0.001", "tanh"].map(String::from).to_vec(),
+    ];
+    tricks_report::SearchPage {
+        title: "tricks search lr-study".to_string(),
+        subtitle: "32 trials (30 finished, 2 failed) · best validation error 2.09 % · random".to_string(),
+        header,
+        rows,
+        notes: vec![
+            "the best `optimiser.learning_rate` = 0.0123 lies at the low border of its range: widen it (to [0.001, 0.1])".to_string(),
+            format!("trial 12 failed: {HOSTILE}"),
+        ],
+        pictures,
+    }
+}
+
+const SEARCH_SECTIONS: [&str; 3] = ["top-trials", "notes", "figures"];
+
+#[test]
+fn search_page_opens_in_chromium_with_no_console_message_and_every_image_loaded() {
+    if !chromium_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = search_fixture(dir.path());
+    let path = tricks_report::write_search_page(&dir.path().join("index.html"), &page).unwrap();
+    let shown = open(&path);
+    check(&shown, page.pictures.len(), &SEARCH_SECTIONS).unwrap();
+    assert!(shown.dom.contains("data-images-failed=\"\""));
+    for id in SEARCH_SECTIONS {
+        assert!(shown.dom.contains(&format!("<a href=\"#{id}\">")), "navigation to #{id}");
+    }
+    assert!(shown.dom.contains("Optimisation history") && shown.dom.contains("Validation error against optimiser_learning_rate"));
+    // The hostile cell and note are shown as text: no script ran (no console message, checked above), no image was added.
+    assert!(shown.dom.contains("&lt;script&gt;console.log('not escaped')&lt;/script&gt;\"&gt;&lt;img src=x"), "hostile string shown as text");
+    // The same page with the hostile cell left unescaped fails the check: the check can see it.
+    let html = fs::read_to_string(&path).unwrap();
+    let escaped = "&lt;script&gt;console.log(&#39;not escaped&#39;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;console.log(1)&quot;&gt;&amp;amp;&#39;";
+    let unescaped = dir.path().join("unescaped.html");
+    fs::write(&unescaped, html.replacen(escaped, HOSTILE, 1)).unwrap();
+    let err = check(&open(&unescaped), page.pictures.len(), &SEARCH_SECTIONS).unwrap_err();
+    assert!(err.contains("not escaped"), "{err}");
+}
+
+/// Checks that need no browser: offline, escaped, atomic, every picture embedded in order, and a
+/// missing or broken picture refused by name.
+#[test]
+fn search_page_is_self_contained_and_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut page = search_fixture(dir.path());
+    let path = dir.path().join("index.html");
+    assert_eq!(tricks_report::write_search_page(&path, &page).unwrap(), path);
+    let html = fs::read_to_string(&path).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:"));
+    assert_eq!(html.matches("<img ").count(), page.pictures.len());
+    assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), page.pictures.len());
+    assert!(!html.contains("http://") && !html.contains("https://") && !html.contains("src=\"file"));
+    assert!(!html.contains(HOSTILE) && !html.contains("<script>console") && !html.contains("<img src=x"));
+    let escaped = "&lt;script&gt;console.log(&#39;not escaped&#39;)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=&quot;console.log(1)&quot;&gt;&amp;amp;&#39;";
+    assert_eq!(html.matches(escaped).count(), 2, "the hostile cell and the hostile note, escaped");
+    assert_eq!(html.matches("<script>").count(), 1, "only the page's own script");
+    let order: Vec<usize> = page.pictures.iter().map(|p| html.find(&format!("data-file=\"{}\"", p.file_name().unwrap().to_string_lossy())).unwrap()).collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "pictures in the caller's order: {order:?}");
+    assert!(html.find("<section id=\"top-trials\">") < html.find("<section id=\"notes\">"));
+    assert!(html.find("<section id=\"notes\">") < html.find("<section id=\"figures\">"));
+    assert!(html.contains("<title>tricks search lr-study</title>") && html.contains("best validation error 2.09 %"));
+    let names: Vec<String> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert!(!names.iter().any(|n| n.starts_with('.')), "no temporary left: {names:?}");
+
+    // A picture that is not a whole PNG, or missing, is an error naming it; the page is left as it was.
+    let png = fs::read(&page.pictures[1]).unwrap();
+    fs::write(&page.pictures[1], &png[..png.len() / 2]).unwrap();
+    let err = tricks_report::write_search_page(&path, &page).unwrap_err().to_string();
+    assert!(err.contains("history.png") && err.contains("not a whole PNG"), "{err}");
+    page.pictures[1] = dir.path().join("absent.png");
+    let err = tricks_report::write_search_page(&path, &page).unwrap_err().to_string();
+    assert!(err.contains("absent.png"), "{err}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), html, "a refused page leaves the old one");
+
+    // Without notes or pictures those sections are left out.
+    let bare = tricks_report::SearchPage { notes: Vec::new(), pictures: Vec::new(), ..page };
+    let html = fs::read_to_string(tricks_report::write_search_page(&path, &bare).unwrap()).unwrap();
+    assert!(html.contains("<section id=\"top-trials\">") && !html.contains("<section id=\"notes\">") && !html.contains("<section id=\"figures\">"));
+    assert!(!html.contains("<img "));
+}
+
 /// Keeps a fixture report for looking at: `TRICKS_REPORT_FIXTURE=/some/dir cargo test ... keep_fixture`.
 #[test]
 #[ignore = "writes a fixture run directory where TRICKS_REPORT_FIXTURE says, for viewing"]
