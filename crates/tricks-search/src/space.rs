@@ -216,16 +216,17 @@ impl Space {
     /// a valid recipe (which catches misspelt paths and wrong types).
     pub fn check(&self, base: &Recipe) -> Result<(), SearchError> {
         for p in &self.params {
-            let Domain::Range(n) = &p.domain else { continue };
-            if let Some(field) = defaults::numeric_field(&p.path) {
-                for v in [n.low, n.high] {
-                    if !field.allowed.contains(v) {
-                        return Err(space_error(format!("`{}`: {v} is outside the values the field allows, {}", p.path, field.allowed_words())));
-                    }
-                }
-                if field.integer && !n.integer {
+            let Some(field) = defaults::numeric_field(&p.path) else { continue };
+            let ends = match &p.domain {
+                Domain::Range(n) if field.integer && !n.integer => {
                     return Err(space_error(format!("`{}` holds whole numbers: say `integer = true` or leave it out", p.path)));
                 }
+                Domain::Range(n) => vec![n.low, n.high],
+                Domain::Choice { values } => values.iter().filter_map(Value::as_f64).collect(),
+                Domain::Fixed { value } => value.as_f64().into_iter().collect(),
+            };
+            if let Some(v) = ends.into_iter().find(|v| !field.allowed.contains(*v)) {
+                return Err(space_error(format!("`{}`: {v} is outside the values the field allows, {}", p.path, field.allowed_words())));
             }
         }
         let middle: Assignment = self.params.iter().map(|p| (p.path.clone(), p.domain.grid(3)[p.domain.grid(3).len() / 2].clone())).collect();
@@ -425,6 +426,8 @@ mod tests {
         assert!(e.contains("learnig_rate"), "{e}");
         let e = space(r#""optimiser.batch_size" = { low = 8, high = 128, integer = false }"#).unwrap().check(&base).unwrap_err().to_string();
         assert!(e.contains("whole numbers"), "{e}");
+        let e = space(r#""optimiser.batch_size" = { choice = [0, 32, 64] }"#).unwrap().check(&base).unwrap_err().to_string();
+        assert!(e.contains("optimiser.batch_size") && e.contains("1 or more"), "{e}");
     }
 
     #[test]
