@@ -1,9 +1,10 @@
 //! Hyper-parameter search as the chapter prescribes (Bengio 2012, §3, p.16-21), as a library that knows
 //! recipes but not tensors: a [`Space`] of recipe fields by their `--set` paths, [`Strategy`] (random,
 //! grid, coordinate descent, multi-resolution), a study's durable [`Store`] shared by any number of
-//! workers ([`Sqlite`]), the [`work`] loop that claims, trains and records trials, and the [`analysis`] of
-//! the results (borders, expected best among N trials). Training a trial is the caller's: the `tricks`
-//! binary runs each as a `tricks train` process, so a crash is a failed trial and nothing more.
+//! workers ([`Sqlite`] on one machine, [`Postgres`] on many), the [`work`] loop that claims, trains and
+//! records trials, and the [`analysis`] of the results (borders, expected best among N trials). Training a
+//! trial is the caller's: the `tricks` binary runs each as a `tricks train` process, so a crash is a failed
+//! trial and nothing more.
 //!
 //! ```
 //! use tricks_core::Recipe;
@@ -29,6 +30,7 @@
 
 pub mod analysis;
 mod error;
+mod postgres;
 mod space;
 mod store;
 mod strategy;
@@ -36,6 +38,8 @@ mod study;
 mod worker;
 
 pub use error::SearchError;
+// `self::`: the module shares its name with the `postgres` crate it wraps.
+pub use self::postgres::Postgres;
 pub use space::{Assignment, Domain, Numeric, Param, Space};
 pub use store::{BUSY_TIMEOUT, Sqlite, Store};
 pub use strategy::{Context, DEFAULT_K, DEFAULT_ROUNDS, Scored, Strategy, best};

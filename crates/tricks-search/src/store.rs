@@ -1,4 +1,5 @@
-//! Where a study lives: one trait, and SQLite (one file per study, safe for many local processes).
+//! Where a study lives: one trait, SQLite (one file per study, safe for many local processes), and the
+//! decisions every storage makes the same way once it has read a trial. PostgreSQL is in `postgres.rs`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -120,6 +121,35 @@ fn worker_of(trial: &Trial) -> Option<WorkerId> {
     trial.worker.as_deref().and_then(WorkerId::parse)
 }
 
+/// What becomes of `trial` at `now` given its lease (seconds of the storage's clock): nothing while it is
+/// not running or its worker holds it; else its new state and reason: queued again, or failed once its
+/// worker died in [`MAX_ATTEMPTS`] attempts.
+pub(crate) fn given_up(trial: &Trial, now: f64, lease_until: Option<f64>) -> Option<(TrialState, Option<String>)> {
+    let gone = trial.state == TrialState::Running && worker_of(trial).is_none_or(|w| abandoned(now, lease_until.unwrap_or(0.0), &w));
+    match gone {
+        false => None,
+        true if trial.attempts >= MAX_ATTEMPTS => Some((TrialState::Failed, Some(format!("its worker died in each of {MAX_ATTEMPTS} attempts")))),
+        true => Some((TrialState::Queued, None)),
+    }
+}
+
+/// What a worker does when it can neither claim a trial nor propose one: wait while trials are running or
+/// queued elsewhere (they may yet fail or be re-queued), else the study is done.
+pub(crate) fn nothing_to_claim(trials: &[Trial]) -> Next {
+    match trials.iter().any(|t| matches!(t.state, TrialState::Running | TrialState::Queued)) {
+        true => Next::Wait,
+        false => Next::Done,
+    }
+}
+
+/// The stored columns of an outcome: state, score, seconds, reason.
+pub(crate) fn outcome_columns(outcome: &Outcome) -> (TrialState, Option<f64>, Option<f64>, Option<&str>) {
+    match outcome {
+        Outcome::Finished { score, seconds } => (TrialState::Finished, Some(*score), Some(*seconds), None),
+        Outcome::Failed { reason } => (TrialState::Failed, None, None, Some(reason.as_str())),
+    }
+}
+
 impl Store for Sqlite {
     fn open(&mut self, config: &StudyConfig) -> Result<StudyConfig, SearchError> {
         let tx = self.write()?;
@@ -144,12 +174,11 @@ impl Store for Sqlite {
         let mut config = stored_config(&tx)?.ok_or_else(|| SearchError::Store("no study here".into()))?;
         let now = now();
         for (trial, lease_until) in all_trials(&tx)? {
-            let gone = trial.state == TrialState::Running && worker_of(&trial).is_none_or(|w| abandoned(now, lease_until.unwrap_or(0.0), &w));
-            if gone && trial.attempts >= MAX_ATTEMPTS {
-                let reason = format!("its worker died in each of {MAX_ATTEMPTS} attempts");
-                tx.execute("UPDATE trials SET state = 'failed', reason = ?2, lease_until = NULL WHERE number = ?1", params![trial.number as i64, reason])?;
-            } else if gone {
-                tx.execute("UPDATE trials SET state = 'queued', lease_until = NULL WHERE number = ?1", params![trial.number as i64])?;
+            if let Some((state, reason)) = given_up(&trial, now, lease_until) {
+                tx.execute(
+                    "UPDATE trials SET state = ?2, reason = ?3, lease_until = NULL WHERE number = ?1",
+                    params![trial.number as i64, state.as_str(), reason],
+                )?;
             }
         }
         let until = now + lease.as_secs_f64();
@@ -174,9 +203,8 @@ impl Store for Sqlite {
                     )?;
                 }
                 None => {
-                    let running = trials.iter().any(|t| t.state == TrialState::Running);
                     tx.commit()?;
-                    return Ok(if running { Next::Wait } else { Next::Done });
+                    return Ok(nothing_to_claim(&trials));
                 }
             }
         }
@@ -196,10 +224,7 @@ impl Store for Sqlite {
     }
 
     fn finish(&mut self, number: u64, worker: &WorkerId, outcome: &Outcome) -> Result<bool, SearchError> {
-        let (state, score, seconds, reason) = match outcome {
-            Outcome::Finished { score, seconds } => (TrialState::Finished, Some(*score), Some(*seconds), None),
-            Outcome::Failed { reason } => (TrialState::Failed, None, None, Some(reason.as_str())),
-        };
+        let (state, score, seconds, reason) = outcome_columns(outcome);
         let tx = self.write()?;
         let changed = tx.execute(
             "UPDATE trials SET state = ?3, score = ?4, seconds = ?5, reason = ?6, lease_until = NULL WHERE number = ?1 AND state = 'running' AND worker = ?2",
