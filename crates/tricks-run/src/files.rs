@@ -39,6 +39,10 @@ pub const UNFINISHED: &str = "UNFINISHED";
 /// finishes.
 pub const CHECKPOINTS: &str = "checkpoints";
 
+/// The summary of a `tricks train --seeds N` folder ([`crate::SeedsReport`]): one run per seed in
+/// `seed-S` beside it, and the mean and spread of their scores (p.15).
+pub const SEEDS: &str = "seeds.json";
+
 /// What begins the names of a stack level's files, before the level's number.
 pub const LEVEL_PREFIX: &str = "level";
 

@@ -1,5 +1,5 @@
 //! The run directory of tricks, declared once and Burn-free: its file names ([`files`]), the shapes of
-//! `report.json` ([`Report`]), `run.json` ([`RunInfo`]) and `curves.csv` ([`CurvePoint`]), atomic writes
+//! `report.json` ([`Report`]), `run.json` ([`RunInfo`]), `curves.csv` ([`CurvePoint`]) and `seeds.json` ([`SeedsReport`]), atomic writes
 //! ([`write_atomic`]), the life of a run directory ([`RunDir`]: created unfinished and locked, resumed,
 //! finished) and the checkpoint container ([`checkpoint`]). Training, the report, the search and the
 //! command line all read and write run directories through this crate.
@@ -12,6 +12,7 @@ pub mod fault;
 pub mod files;
 mod info;
 mod report;
+mod seeds;
 mod write;
 
 pub use curves::{CurvePoint, ValidationMeasure, curve_row, curves_csv, curves_header, read_curves};
@@ -19,4 +20,5 @@ pub use dir::{RunDir, RunState, run_state};
 pub use error::RunFileError;
 pub use info::{BURN_VERSION, RunInfo};
 pub use report::{LevelReport, LikelihoodReport, Report, TestScore};
+pub use seeds::{SeedRun, SeedsReport};
 pub use write::{append_text, read_json, write_atomic, write_json};

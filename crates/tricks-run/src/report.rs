@@ -87,6 +87,16 @@ pub enum TestScore {
     ReconstructionError(f64),
 }
 
+impl TestScore {
+    /// The number itself: the accuracy in percent, or the reconstruction error.
+    pub fn value(&self) -> f64 {
+        match *self {
+            TestScore::Accuracy(a) => a,
+            TestScore::ReconstructionError(r) => r,
+        }
+    }
+}
+
 impl std::fmt::Display for TestScore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -102,6 +112,13 @@ impl Report {
         self.test_accuracy.map(TestScore::Accuracy).or(self.test_reconstruction_error.map(TestScore::ReconstructionError))
     }
 
+    /// The number a hyper-parameter search minimises (chapter p.15-16: choose on the validation set, never
+    /// the test set): the validation classification error in percent for classifiers, else the validation
+    /// reconstruction error of an unsupervised layer; `None` when the run has neither.
+    pub fn selection_score(&self) -> Option<f64> {
+        self.valid_error.or(self.valid_reconstruction_error)
+    }
+
     /// The validation score of the kept model in words, e.g. "valid error 2.51 %".
     pub fn valid_score(&self) -> String {
         match (self.valid_error, self.valid_reconstruction_error) {
@@ -109,5 +126,42 @@ impl Report {
             (None, Some(r)) => format!("valid reconstruction error {r:.4}"),
             (None, None) => "no validation score".into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(valid_error: Option<f64>, valid_reconstruction_error: Option<f64>) -> Report {
+        Report {
+            test_accuracy: None,
+            valid_error,
+            train_error: None,
+            valid_reconstruction_error,
+            test_reconstruction_error: None,
+            likelihood: None,
+            levels: Vec::new(),
+            epochs: 1,
+            examples_seen: 1,
+            updates: 1,
+            seconds: 0.0,
+            learning_rate: 0.1,
+            restarts: 0,
+            run_dir: PathBuf::from("run"),
+        }
+    }
+
+    #[test]
+    fn the_selection_score_is_the_validation_error_else_the_validation_reconstruction_error() {
+        assert_eq!(report(Some(2.5), Some(7.0)).selection_score(), Some(2.5));
+        assert_eq!(report(None, Some(7.0)).selection_score(), Some(7.0));
+        assert_eq!(report(None, None).selection_score(), None);
+    }
+
+    #[test]
+    fn a_test_score_gives_its_number() {
+        assert_eq!(TestScore::Accuracy(97.5).value(), 97.5);
+        assert_eq!(TestScore::ReconstructionError(12.25).value(), 12.25);
     }
 }
