@@ -1,7 +1,8 @@
 //! Pictures for tricks runs, written as PNG files: learning curves against examples seen
 //! ("age", chapter p.22), tiled first-layer filters (p.22-23), per-layer histograms, general
-//! line charts, grids of monitoring statistics and histograms over time, and 2-D t-SNE maps of a
-//! layer's representation coloured by class.
+//! line charts, charts of dots, banded lines and box plots for hyper-parameter searches, grids
+//! of monitoring statistics and histograms over time, and 2-D t-SNE maps of a layer's
+//! representation coloured by class.
 //!
 //! Every picture is rendered in memory and written atomically (temporary file in the same
 //! directory, then a rename), so a reader never sees a half-written image. Non-finite values are
@@ -9,6 +10,7 @@
 //! an embedded DejaVu Sans (licence in `assets/LICENSE-DejaVu.txt`), so no system font is needed.
 
 mod atomic;
+mod chart;
 mod curves;
 mod embedding;
 mod error;
@@ -19,6 +21,7 @@ mod monitor;
 mod style;
 mod tiles;
 
+pub use chart::{BoxAt, Chart, Dots, Line, chart};
 pub use curves::learning_curves;
 pub use embedding::{MIN_TSNE_POINTS, class_scatter, tsne_2d};
 pub use error::PlotError;
