@@ -35,11 +35,12 @@ fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
     Ok(apply_overrides(&preset, &args.overrides)?)
 }
 
-struct TrainJob {
-    recipe: CheckedRecipe,
-    data: DataSource,
-    options: RunOptions,
-    quiet: bool,
+/// Train one run on the backend `dispatch` chooses.
+pub(crate) struct TrainJob {
+    pub(crate) recipe: CheckedRecipe,
+    pub(crate) data: DataSource,
+    pub(crate) options: RunOptions,
+    pub(crate) quiet: bool,
 }
 
 impl OnBackend for TrainJob {
@@ -51,11 +52,12 @@ impl OnBackend for TrainJob {
     }
 }
 
-struct ResumeJob {
-    run: PathBuf,
-    data: DataSource,
-    tsne_layer: Option<usize>,
-    quiet: bool,
+/// Continue one unfinished run on the backend `dispatch` chooses.
+pub(crate) struct ResumeJob {
+    pub(crate) run: PathBuf,
+    pub(crate) data: DataSource,
+    pub(crate) tsne_layer: Option<usize>,
+    pub(crate) quiet: bool,
 }
 
 impl OnBackend for ResumeJob {
@@ -66,7 +68,7 @@ impl OnBackend for ResumeJob {
     }
 }
 
-/// `tricks train`, and `tricks train --resume RUN`.
+/// `tricks train`, `tricks train --resume RUN` and `tricks train --seeds N` ([`crate::seeds`]).
 pub fn train(args: TrainArgs) -> Result<()> {
     let DataArgs { data, label_column, header } = args.data;
     let mut recipe_args = args.recipe;
@@ -82,6 +84,9 @@ pub fn train(args: TrainArgs) -> Result<()> {
             let recipe = resolved(&recipe_args)?;
             let source = data_source(&data, label_column.as_deref(), header)?;
             let out = args.out.unwrap_or_else(|| default_run_dir(&recipe.name, &data));
+            if let Some(count) = args.seeds {
+                return crate::seeds::train_seeds(recipe, source, out, count, args.backend, args.tsne_layer, args.quiet);
+            }
             let options = RunOptions { out, backend: String::new(), command: std::env::args().collect::<Vec<_>>().join(" "), tsne_layer: args.tsne_layer };
             dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?
         }

@@ -3,6 +3,7 @@
 mod backend;
 mod bar;
 mod commands;
+mod seeds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,10 +99,15 @@ struct TrainArgs {
     data: DataArgs,
     #[command(flatten)]
     recipe: RecipeArgs,
-    /// Seed (shorthand for `--set seed=N`).
+    /// Seed (shorthand for `--set seed=N`); with --seeds, the first seed.
     #[arg(long)]
     seed: Option<u64>,
-    /// Run directory to create (default: a new folder under `runs/`).
+    /// Train N runs with the seeds SEED, SEED+1, … in OUT/seed-SEED, … and report the test score's mean ±
+    /// standard deviation over them in OUT/seeds.json (chapter p.15). Run the same command again to continue
+    /// after a kill: finished seeds are kept, an unfinished one is resumed.
+    #[arg(long, value_name = "N", conflicts_with = "resume", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    seeds: Option<usize>,
+    /// Run directory to create (default: a new folder under `runs/`); with --seeds, the folder of the seeds' runs.
     #[arg(long, conflicts_with = "resume")]
     out: Option<PathBuf>,
     /// Continue the unfinished run RUN (killed, or stopped by a failed write) from its checkpoints, with
