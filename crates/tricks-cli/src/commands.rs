@@ -14,7 +14,7 @@ use crate::backend::{OnBackend, dispatch};
 use crate::bar::Bars;
 use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, RecipeArgs, TrainArgs};
 
-fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
+pub(crate) fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
     let header = match header {
         HeaderArg::Detect => Header::Detect,
         HeaderArg::Yes => Header::Present,
@@ -30,7 +30,7 @@ fn progress(quiet: bool) -> Box<dyn Progress> {
 /// The recipe `tricks train` uses when none is named.
 const DEFAULT_RECIPE: &str = "mlp";
 
-fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
+pub(crate) fn resolved(args: &RecipeArgs) -> Result<CheckedRecipe> {
     let preset = resolve(args.recipe.as_deref().unwrap_or(DEFAULT_RECIPE))?;
     Ok(apply_overrides(&preset, &args.overrides)?)
 }

@@ -3,6 +3,8 @@
 mod backend;
 mod bar;
 mod commands;
+mod lr_find;
+mod search;
 mod seeds;
 
 use std::path::PathBuf;
@@ -43,6 +45,11 @@ enum Command {
         #[arg(long, default_value = "curves.png")]
         out: PathBuf,
     },
+    /// Hyper-parameter search (chapter §3): a study of trials over a space of recipe fields, resumable, shared
+    /// by any number of workers; `worker` and `report` act on an existing study.
+    Search(search::SearchArgs),
+    /// The largest stable initial learning rate (chapter p.5, p.8-9): start large, divide by 3 on divergence.
+    LrFind(lr_find::LrFindArgs),
     /// List the preset recipes with every value and its source, or one preset or recipe file in full.
     Recipes {
         /// Show only this preset, or the recipe in this JSON or TOML file, resolved and checked.
@@ -183,6 +190,8 @@ fn main() -> ExitCode {
         Command::Gradcheck(args) => commands::gradcheck(args),
         Command::Plot { runs, out } => commands::plot(&runs, &out),
         Command::Report { run } => commands::report(&run),
+        Command::Search(args) => search::search(args),
+        Command::LrFind(args) => lr_find::lr_find(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
