@@ -108,7 +108,8 @@ struct NewStudyArgs {
 /// How this machine trains trials.
 #[derive(Args, Clone)]
 struct RunTrialsArgs {
-    /// Trials trained at once on this machine.
+    /// Trials trained at once on this machine; 0 creates or updates the study and trains nothing here (for
+    /// workers started elsewhere with `tricks search worker`).
     #[arg(long, default_value_t = 1)]
     workers: u32,
     #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
@@ -233,11 +234,11 @@ fn new_study(args: &NewStudyArgs, name: String) -> Result<StudyConfig> {
 fn serve(location: &StudyLocation, config: &StudyConfig, run: &RunTrialsArgs) -> Result<()> {
     let dir = location.study.as_deref().context("name the study folder")?;
     let trials = connect(location)?.trials()?;
-    let bar = if run.quiet { ProgressBar::hidden() } else { ProgressBar::new(config.budget) };
+    let bar = if run.quiet || run.workers == 0 { ProgressBar::hidden() } else { ProgressBar::new(config.budget) };
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} trials · {per_sec} · ETA {eta} · {msg}").expect("a valid template"));
     bar.set_position(trials.iter().filter(|t| matches!(t.state, TrialState::Finished | TrialState::Failed)).count() as u64);
     let best = std::sync::Mutex::new(scored(&trials).iter().map(|s| s.score).fold(f64::INFINITY, f64::min));
-    let stores = (0..run.workers.max(1)).map(|_| connect(location)).collect::<Result<Vec<_>>>()?;
+    let stores = (0..run.workers).map(|_| connect(location)).collect::<Result<Vec<_>>>()?;
     std::thread::scope(|scope| -> Result<()> {
         let workers: Vec<_> = stores
             .into_iter()
