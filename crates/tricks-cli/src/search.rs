@@ -279,7 +279,22 @@ fn serve(location: &StudyLocation, config: &StudyConfig, run: &RunTrialsArgs) ->
 
 /// A setting in one line: `optimiser.learning_rate=0.03 model.hidden.0=500`.
 fn setting(assignment: &Assignment) -> String {
-    assignment.iter().map(|(p, v)| format!("{p}={v}")).collect::<Vec<_>>().join(" ")
+    assignment.iter().map(|(p, v)| format!("{p}={}", short(v))).collect::<Vec<_>>().join(" ")
+}
+
+/// A value for reading: fractions as [`number`] writes them, the rest as JSON. The stored value keeps
+/// every digit.
+fn short(value: &Value) -> String {
+    match value.as_f64() {
+        Some(x) if value.is_f64() => number(x),
+        _ => value.to_string(),
+    }
+}
+
+/// `x` to 4 decimals (`0.2279`), or to 4 significant digits in scientific notation below 0.01 or from 1e5
+/// (`3.783e-3`).
+fn number(x: f64) -> String {
+    if x != 0.0 && !(1e-2..1e5).contains(&x.abs()) { format!("{x:.3e}") } else { format!("{}", (x * 1e4).round() / 1e4) }
 }
 
 /// Train one trial as a `tricks train` process in `trials/NNNN` (resumed when a killed attempt left it
@@ -378,10 +393,17 @@ fn ranked(trials: &[Trial]) -> Vec<tricks_search::Scored> {
 
 /// Widenings, border warnings and the first failures, in words.
 fn notes(config: &StudyConfig, trials: &[Trial]) -> Vec<String> {
-    let widened = config
-        .extensions
-        .iter()
-        .map(|e| format!("widened `{}` after {} trials: [{}, {}] → [{}, {}]", e.path, e.after, e.from.low, e.from.high, e.to.low, e.to.high));
+    let widened = config.extensions.iter().map(|e| {
+        format!(
+            "widened `{}` after {} trials: [{}, {}] → [{}, {}]",
+            e.path,
+            e.after,
+            number(e.from.low),
+            number(e.from.high),
+            number(e.to.low),
+            number(e.to.high)
+        )
+    });
     let failed =
         trials.iter().filter(|t| t.state == TrialState::Failed).take(5).map(|t| format!("trial {} failed: {}", t.number, t.reason.as_deref().unwrap_or("?")));
     widened.chain(border_notes(config, trials)).chain(failed).collect()
@@ -396,9 +418,9 @@ fn border_notes(config: &StudyConfig, trials: &[Trial]) -> Vec<String> {
             let advice = match (&b.widened, config.extend) {
                 (None, _) => "the field allows nothing beyond it".to_string(),
                 (Some(_), true) => "--extend widens it as the study goes on".to_string(),
-                (Some(w), false) => format!("widen it (to [{}, {}]) or continue with --extend", w.low, w.high),
+                (Some(w), false) => format!("widen it (to [{}, {}]) or continue with --extend", number(w.low), number(w.high)),
             };
-            format!("the best `{}` = {} lies at the {end} border of its range: {advice}", b.path, b.value)
+            format!("the best `{}` = {} lies at the {end} border of its range: {advice}", b.path, number(b.value))
         })
         .collect()
 }
@@ -457,7 +479,7 @@ fn search_page(config: &StudyConfig, trials: &[Trial], out: &Path) -> Result<Sea
         .take(TOP)
         .enumerate()
         .map(|(rank, s)| {
-            let values = paths.iter().map(|p| s.assignment.get(p).map_or_else(|| "—".to_string(), Value::to_string));
+            let values = paths.iter().map(|p| s.assignment.get(p).map_or_else(|| "—".to_string(), short));
             [(rank + 1).to_string(), s.number.to_string(), format!("{:.4}", s.score)].into_iter().chain(values).collect()
         })
         .collect();
@@ -571,4 +593,20 @@ fn final_runs(dir: &Path, config: &StudyConfig, trials: &[Trial], k: usize, seed
         println!("trial {}: test {:.2} ± {:.2} over {} seeds", best.number, summary.test_mean, summary.test_std, summary.runs.len());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_print_short_but_whole_numbers_and_lists_as_they_are() {
+        assert_eq!(number(0.00378326631154), "3.783e-3");
+        assert_eq!(number(0.227870494443), "0.2279");
+        assert_eq!(number(1e-6), "1.000e-6");
+        assert_eq!(number(0.0), "0");
+        assert_eq!(short(&json!(512)), "512");
+        assert_eq!(short(&json!([500, 500])), "[500,500]");
+        assert_eq!(short(&json!(0.0000558421672798)), "5.584e-5");
+    }
 }
