@@ -171,14 +171,22 @@ pub fn search(args: SearchArgs) -> Result<()> {
     }
 }
 
-/// A connection to the study's storage, creating its folder first.
+/// A connection to the study's storage; a study folder without its SQLite file is refused (a new study
+/// creates its folder first, [`create_folder`]).
 fn connect(location: &StudyLocation) -> Result<Box<dyn Store>> {
     let dir = location.study.as_deref().context("name the study folder with --study DIR")?;
-    std::fs::create_dir_all(dir.join(TRIALS)).with_context(|| format!("creating {}", dir.display()))?;
     Ok(match &location.storage {
         Some(url) => Box::new(tricks_search::Postgres::connect(url, &study_name(dir))?),
+        None if !dir.join(STUDY_DB).is_file() => {
+            bail!("{}: no study here (no {STUDY_DB}); start one with `tricks search --space FILE --study DIR`", dir.display())
+        }
         None => Box::new(Sqlite::open(&dir.join(STUDY_DB))?),
     })
+}
+
+/// The study folder and its `trials/` folder.
+fn create_folder(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir.join(TRIALS)).with_context(|| format!("creating {}", dir.display()))
 }
 
 /// A study's name in a shared database: its folder's name.
@@ -199,6 +207,10 @@ fn start(args: NewStudyArgs) -> Result<()> {
         None => {
             // Everything is checked before the study is created.
             let given = new_study(&args, study_name(&dir))?;
+            create_folder(&dir)?;
+            if location.storage.is_none() {
+                Sqlite::open(&dir.join(STUDY_DB))?; // creates the file
+            }
             connect(&location)?.open(&given)?
         }
     };
@@ -234,6 +246,7 @@ fn new_study(args: &NewStudyArgs, name: String) -> Result<StudyConfig> {
 fn serve(location: &StudyLocation, config: &StudyConfig, run: &RunTrialsArgs) -> Result<()> {
     let dir = location.study.as_deref().context("name the study folder")?;
     let trials = connect(location)?.trials()?;
+    create_folder(dir)?; // a worker's first trial on a machine that shares the study through PostgreSQL
     let bar = if run.quiet || run.workers == 0 { ProgressBar::hidden() } else { ProgressBar::new(config.budget) };
     bar.set_style(ProgressStyle::with_template("{bar:30} {pos}/{len} trials · {per_sec} · ETA {eta} · {msg}").expect("a valid template"));
     bar.set_position(trials.iter().filter(|t| matches!(t.state, TrialState::Finished | TrialState::Failed)).count() as u64);

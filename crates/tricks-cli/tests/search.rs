@@ -170,4 +170,10 @@ fn bad_spaces_are_refused_before_any_trial() {
         assert!(text(&o).contains(needle), "{space}: {}", text(&o));
         assert!(!dir.join("bad/study.sqlite").exists(), "{space}: no study was created");
     }
+    for command in [&["search", "worker", "none"][..], &["search", "report", "none"], &["search", "--resume", "none"]] {
+        let o = tricks(command, dir);
+        assert_eq!(o.status.code(), Some(1), "{command:?}: {}", text(&o));
+        assert!(text(&o).contains("no study here"), "{command:?}: {}", text(&o));
+        assert!(!dir.join("none").exists(), "{command:?} created a folder");
+    }
 }
