@@ -315,7 +315,7 @@ fn number(x: f64) -> String {
 fn train_trial(dir: &Path, config: &StudyConfig, trial: &Trial, recipe: &tricks_core::CheckedRecipe, backend: BackendArg) -> Outcome {
     let run_dir = dir.join(TRIALS).join(format!("{:04}", trial.number));
     let recipe_file = dir.join(TRIALS).join(format!("{:04}.recipe.json", trial.number));
-    let backend = backend.to_possible_value().expect("every backend has a name").get_name().to_string();
+    let backend = backend_name(backend);
     let mut args: Vec<String> = vec!["train".into()];
     match run_state(&run_dir) {
         RunState::Finished => return outcome_of(&run_dir),
@@ -451,7 +451,7 @@ fn report(args: ReportArgs) -> Result<()> {
     summarise(&config, &trials);
     let out = args.dir.join(REPORT_DIR);
     std::fs::create_dir_all(&out)?;
-    let scores: Vec<f64> = trials.iter().filter_map(|t| t.score.filter(|_| t.state == TrialState::Finished)).collect();
+    let scores = finished_scores(&trials);
     chart(&out.join("best_in_n.png"), &best_in_n_chart(&config, &scores))?;
     chart(&out.join("history.png"), &history_chart(&trials))?;
     for param in config.current_space().params.iter().filter(|p| !matches!(p.domain, Domain::Fixed { .. })) {
@@ -462,8 +462,7 @@ fn report(args: ReportArgs) -> Result<()> {
         let mut lines = vec![best_in_n_line(&config, &scores)];
         for other in &args.compare {
             let (c, t) = load(&StudyLocation { study: Some(other.clone()), storage: args.storage.clone() })?;
-            let s: Vec<f64> = t.iter().filter_map(|t| t.score.filter(|_| t.state == TrialState::Finished)).collect();
-            lines.push(best_in_n_line(&c, &s));
+            lines.push(best_in_n_line(&c, &finished_scores(&t)));
         }
         let compare = Chart {
             title: "Expected best validation error among N trials".into(),
@@ -501,6 +500,16 @@ fn search_page(config: &StudyConfig, trials: &[Trial], out: &Path) -> Result<Sea
     let order = |p: &PathBuf| ["best_in_n.png", "compare.png", "history.png"].iter().position(|n| p.ends_with(n)).unwrap_or(3);
     pictures.sort_by(|a, b| order(a).cmp(&order(b)).then(a.cmp(b)));
     Ok(SearchPage { title: format!("tricks search {}", config.name), subtitle: headline(config, trials), header, rows, notes: notes(config, trials), pictures })
+}
+
+/// The validation scores of the finished trials, in trial order.
+fn finished_scores(trials: &[Trial]) -> Vec<f64> {
+    scored(trials).iter().map(|s| s.score).collect()
+}
+
+/// The `--backend` word of `backend`, for the `tricks train` processes.
+fn backend_name(backend: BackendArg) -> String {
+    backend.to_possible_value().expect("every backend has a name").get_name().to_string()
 }
 
 /// The best-in-N curve of a study, labelled with its strategy and name.
@@ -588,7 +597,7 @@ fn final_runs(dir: &Path, config: &StudyConfig, trials: &[Trial], k: usize, seed
         bail!("no finished trial to re-run");
     }
     let space = config.current_space();
-    let backend = backend.to_possible_value().expect("every backend has a name").get_name().to_string();
+    let backend = backend_name(backend);
     for best in done.iter().take(k) {
         let out = dir.join(FINAL).join(format!("{:04}", best.number));
         let recipe_file = dir.join(FINAL).join(format!("{:04}.recipe.json", best.number));

@@ -161,6 +161,12 @@ impl Domain {
         }
     }
 
+    /// The middle of [`Domain::grid`]: where a grid and a coordinate descent start.
+    pub fn middle(&self, k: usize) -> Value {
+        let grid = self.grid(k);
+        grid[grid.len() / 2].clone()
+    }
+
     /// A value drawn at random: log-uniform for log ranges (p.17), uniform otherwise.
     pub fn sample(&self, rng: &mut impl Rng) -> Value {
         match self {
@@ -229,7 +235,7 @@ impl Space {
                 return Err(space_error(format!("`{}`: {v} is outside the values the field allows, {}", p.path, field.allowed_words())));
             }
         }
-        let middle: Assignment = self.params.iter().map(|p| (p.path.clone(), p.domain.grid(3)[p.domain.grid(3).len() / 2].clone())).collect();
+        let middle: Assignment = self.params.iter().map(|p| (p.path.clone(), p.domain.middle(3))).collect();
         self.trial_recipe(base, &self.realise(base, &middle)?.1).map(|_| ())
     }
 

@@ -102,7 +102,7 @@ impl Strategy {
 
 /// The middle grid value of every parameter.
 fn centre(space: &Space, k: usize) -> Assignment {
-    space.params.iter().map(|p| (p.path.clone(), p.domain.grid(k)[p.domain.grid(k).len() / 2].clone())).collect()
+    space.params.iter().map(|p| (p.path.clone(), p.domain.middle(k))).collect()
 }
 
 /// Trial 0 is the centre of the grid; then sweeps over one parameter at a time, cycling through the
