@@ -87,7 +87,9 @@ pub fn train(args: TrainArgs) -> Result<()> {
             if let Some(count) = args.seeds {
                 return crate::seeds::train_seeds(recipe, source, out, count, args.backend, args.tsne_layer, args.quiet);
             }
-            let options = RunOptions { out, backend: String::new(), command: std::env::args().collect::<Vec<_>>().join(" "), tsne_layer: args.tsne_layer };
+            let command = std::env::args().collect::<Vec<_>>().join(" ");
+            let options =
+                RunOptions { out, backend: String::new(), command, tsne_layer: args.tsne_layer, without_test: args.no_test, levels_from: args.levels_from };
             dispatch(args.backend, TrainJob { recipe, data: source, options, quiet: args.quiet })?
         }
     };

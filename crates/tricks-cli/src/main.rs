@@ -3,6 +3,7 @@
 mod backend;
 mod bar;
 mod commands;
+mod ensemble;
 mod lr_find;
 mod search;
 mod seeds;
@@ -48,6 +49,9 @@ enum Command {
     /// Hyper-parameter search (chapter §3): a study of trials over a space of recipe fields, resumable, shared
     /// by any number of workers; `worker` and `report` act on an existing study.
     Search(search::SearchArgs),
+    /// Average several classifier runs' outputs on their test split (chapter p.15): seeds, or with --bagging
+    /// members trained on bootstrap samples.
+    Ensemble(ensemble::EnsembleArgs),
     /// The largest stable initial learning rate (chapter p.5, p.8-9): start large, divide by 3 on divergence.
     LrFind(lr_find::LrFindArgs),
     /// List the preset recipes with every value and its source, or one preset or recipe file in full.
@@ -126,6 +130,14 @@ struct TrainArgs {
     /// Layer drawn in the t-SNE map: 0 = inputs, 1 = first hidden layer… (default: the last hidden layer).
     #[arg(long)]
     tsne_layer: Option<usize>,
+    /// Leave the test split untouched: no test score, pictures of the validation split. `tricks search` trains
+    /// its trials so, since a selection may use the validation error only (p.19).
+    #[arg(long, conflicts_with_all = ["resume", "seeds"])]
+    no_test: bool,
+    /// Take the finished stack levels of these runs (or of the runs in these folders) that were pre-trained
+    /// exactly as this recipe would pre-train them, instead of pre-training them again (Algorithm 1, p.19).
+    #[arg(long, value_name = "RUN", conflicts_with = "resume")]
+    levels_from: Vec<PathBuf>,
     /// No progress bars; print only the final report.
     #[arg(long, short)]
     quiet: bool,
@@ -192,6 +204,7 @@ fn main() -> ExitCode {
         Command::Report { run } => commands::report(&run),
         Command::Search(args) => search::search(args),
         Command::LrFind(args) => lr_find::lr_find(args),
+        Command::Ensemble(args) => ensemble::ensemble(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -84,7 +84,7 @@ struct NewStudyArgs {
     trials: Option<u64>,
     #[arg(long, value_enum, default_value_t = StrategyArg::Random)]
     strategy: StrategyArg,
-    /// Values per numeric range for `grid` and `coordinate`.
+    /// Values per numeric range for `grid` and `coordinate`; survivors per level for `layerwise`.
     #[arg(long, default_value_t = DEFAULT_K)]
     k: usize,
     /// Rounds of `multires`.
@@ -156,6 +156,10 @@ enum StrategyArg {
     Grid,
     Coordinate,
     Multires,
+    /// The chapter's stages: ε0 (constant schedule), the schedule, the others, ε0 refined, B, B and ε0.
+    Staged,
+    /// Algorithm 1 for a stack recipe: level by level, keeping the --k best by their linear probe, then fine-tuning.
+    Layerwise,
 }
 
 /// `tricks search …`.
@@ -231,6 +235,11 @@ fn new_study(args: &NewStudyArgs, name: String) -> Result<StudyConfig> {
         StrategyArg::Grid => Strategy::Grid { k: args.k },
         StrategyArg::Coordinate => Strategy::Coordinate { k: args.k },
         StrategyArg::Multires => Strategy::Multires { rounds: args.rounds },
+        StrategyArg::Staged => Strategy::Staged,
+        StrategyArg::Layerwise => match &base.model {
+            tricks_core::Model::Stack(stack) => Strategy::Layerwise { levels: stack.layers.len(), keep: args.k },
+            _ => bail!("--strategy layerwise searches a stack recipe (--recipe sda or dbn, or a stack of your own); `{}` is not one", base.name),
+        },
     };
     let budget = args.trials.unwrap_or(DEFAULT_TRIALS);
     if let Some(size) = strategy.size(&space).filter(|&size| size < budget) {
@@ -310,15 +319,16 @@ fn number(x: f64) -> String {
     if x != 0.0 && !(1e-2..1e5).contains(&x.abs()) { format!("{x:.3e}") } else { format!("{}", (x * 1e4).round() / 1e4) }
 }
 
-/// Train one trial as a `tricks train` process in `trials/NNNN` (resumed when a killed attempt left it
-/// unfinished, read back when an attempt finished it) and score it by its validation error.
+/// Train one trial as a `tricks train --no-test` process in `trials/NNNN` (resumed when a killed attempt left
+/// it unfinished, read back when an attempt finished it) and score it by its validation error.
 fn train_trial(dir: &Path, config: &StudyConfig, trial: &Trial, recipe: &tricks_core::CheckedRecipe, backend: BackendArg) -> Outcome {
     let run_dir = dir.join(TRIALS).join(format!("{:04}", trial.number));
+    let level = config.strategy.probe_level(trial.number, config.budget);
     let recipe_file = dir.join(TRIALS).join(format!("{:04}.recipe.json", trial.number));
     let backend = backend_name(backend);
     let mut args: Vec<String> = vec!["train".into()];
     match run_state(&run_dir) {
-        RunState::Finished => return outcome_of(&run_dir),
+        RunState::Finished => return outcome_of(&run_dir, level),
         RunState::Unfinished => args.extend(["--resume".into(), run_dir.display().to_string()]),
         RunState::NotARun => {
             if run_dir.exists() {
@@ -327,10 +337,20 @@ fn train_trial(dir: &Path, config: &StudyConfig, trial: &Trial, recipe: &tricks_
                     return Outcome::Failed { reason: format!("clearing {}: {e}", run_dir.display()) };
                 }
             }
-            if let Err(e) = write_json(&recipe_file, recipe) {
+            let recipe = match level {
+                Some(level) => match up_to_level(recipe, level) {
+                    Ok(r) => r,
+                    Err(e) => return Outcome::Failed { reason: e.to_string() },
+                },
+                None => recipe.clone(),
+            };
+            if let Err(e) = write_json(&recipe_file, &recipe) {
                 return Outcome::Failed { reason: e.to_string() };
             }
-            args.extend(["--recipe".into(), recipe_file.display().to_string(), "--out".into(), run_dir.display().to_string()]);
+            args.extend(["--recipe".into(), recipe_file.display().to_string(), "--out".into(), run_dir.display().to_string(), "--no-test".into()]);
+            if matches!(config.strategy, Strategy::Layerwise { .. }) {
+                args.extend(["--levels-from".into(), dir.join(TRIALS).display().to_string()]);
+            }
             args.extend(data_flags(&config.trainer));
         }
     }
@@ -339,7 +359,7 @@ fn train_trial(dir: &Path, config: &StudyConfig, trial: &Trial, recipe: &tricks_
         std::env::current_exe().and_then(|exe| Command::new(exe).args(&args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).output());
     match output {
         Err(e) => Outcome::Failed { reason: format!("starting tricks train: {e}") },
-        Ok(out) if out.status.success() => outcome_of(&run_dir),
+        Ok(out) if out.status.success() => outcome_of(&run_dir, level),
         Ok(out) => {
             let stderr = String::from_utf8_lossy(&out.stderr);
             let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim_start_matches("error: ").to_string();
@@ -359,10 +379,22 @@ fn data_flags(trainer: &Value) -> Vec<String> {
     flags
 }
 
-/// A finished trial's outcome from its run directory: its validation score (never the test score).
-fn outcome_of(run_dir: &Path) -> Outcome {
+/// A layer-wise trial's recipe: the stack's levels up to `level` only, and a single fine-tuning epoch
+/// (the trial is scored by the level's linear probe, before fine-tuning).
+fn up_to_level(recipe: &tricks_core::CheckedRecipe, level: usize) -> Result<tricks_core::CheckedRecipe, tricks_core::RecipeError> {
+    recipe.edited(|r| {
+        if let tricks_core::Model::Stack(stack) = &mut r.model {
+            stack.layers.truncate(level);
+        }
+        r.stopping = tricks_core::Stopping::off(1);
+    })
+}
+
+/// A finished trial's outcome from its run directory: its validation score (never the test score), or for
+/// a layer-wise trial of level `level`, that level's linear-probe validation error.
+fn outcome_of(run_dir: &Path, level: Option<usize>) -> Outcome {
     match read_json::<Report>(&run_dir.join(files::REPORT)) {
-        Ok(report) => match report.selection_score() {
+        Ok(report) => match level.map_or(report.selection_score(), |l| report.levels.get(l - 1).map(|r| r.probe_valid_error)) {
             Some(score) => Outcome::Finished { score, seconds: report.seconds },
             None => Outcome::Failed { reason: "the run has no validation score".into() },
         },
@@ -373,7 +405,7 @@ fn outcome_of(run_dir: &Path) -> Outcome {
 /// Counts, the best trials, and the notes, on the terminal.
 fn summarise(config: &StudyConfig, trials: &[Trial]) {
     println!("{}", headline(config, trials));
-    for s in ranked(trials).iter().take(TOP) {
+    for s in ranked(config, trials).iter().take(TOP) {
         println!("  trial {:>4}  valid {:>8.4}  {}", s.number, s.score, setting(&s.assignment));
     }
     for note in notes(config, trials) {
@@ -397,9 +429,10 @@ fn headline(config: &StudyConfig, trials: &[Trial]) -> String {
     )
 }
 
-/// The finished trials, best first.
-fn ranked(trials: &[Trial]) -> Vec<tricks_search::Scored> {
-    let mut done = scored(trials);
+/// The finished trials a study selects from, best first: all of them, or a layer-wise study's fine-tuning
+/// trials.
+fn ranked(config: &StudyConfig, trials: &[Trial]) -> Vec<tricks_search::Scored> {
+    let mut done = selectable(config, trials);
     done.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.number.cmp(&b.number)));
     done
 }
@@ -451,7 +484,7 @@ fn report(args: ReportArgs) -> Result<()> {
     summarise(&config, &trials);
     let out = args.dir.join(REPORT_DIR);
     std::fs::create_dir_all(&out)?;
-    let scores = finished_scores(&trials);
+    let scores = finished_scores(&config, &trials);
     chart(&out.join("best_in_n.png"), &best_in_n_chart(&config, &scores))?;
     chart(&out.join("history.png"), &history_chart(&trials))?;
     for param in config.current_space().params.iter().filter(|p| !matches!(p.domain, Domain::Fixed { .. })) {
@@ -462,7 +495,7 @@ fn report(args: ReportArgs) -> Result<()> {
         let mut lines = vec![best_in_n_line(&config, &scores)];
         for other in &args.compare {
             let (c, t) = load(&StudyLocation { study: Some(other.clone()), storage: args.storage.clone() })?;
-            lines.push(best_in_n_line(&c, &finished_scores(&t)));
+            lines.push(best_in_n_line(&c, &finished_scores(&c, &t)));
         }
         let compare = Chart {
             title: "Expected best validation error among N trials".into(),
@@ -486,7 +519,7 @@ fn report(args: ReportArgs) -> Result<()> {
 fn search_page(config: &StudyConfig, trials: &[Trial], out: &Path) -> Result<SearchPage> {
     let paths: Vec<String> = config.current_space().params.iter().filter(|p| !matches!(p.domain, Domain::Fixed { .. })).map(|p| p.path.clone()).collect();
     let header = ["rank", "trial", "validation error"].into_iter().map(String::from).chain(paths.iter().cloned()).collect();
-    let rows = ranked(trials)
+    let rows = ranked(config, trials)
         .iter()
         .take(TOP)
         .enumerate()
@@ -502,9 +535,14 @@ fn search_page(config: &StudyConfig, trials: &[Trial], out: &Path) -> Result<Sea
     Ok(SearchPage { title: format!("tricks search {}", config.name), subtitle: headline(config, trials), header, rows, notes: notes(config, trials), pictures })
 }
 
-/// The validation scores of the finished trials, in trial order.
-fn finished_scores(trials: &[Trial]) -> Vec<f64> {
-    scored(trials).iter().map(|s| s.score).collect()
+/// The finished trials scored by their validation error (not a layer-wise study's probes), in trial order.
+fn selectable(config: &StudyConfig, trials: &[Trial]) -> Vec<tricks_search::Scored> {
+    scored(trials).into_iter().filter(|s| config.strategy.probe_level(s.number, config.budget).is_none()).collect()
+}
+
+/// The validation scores of the selectable trials, in trial order.
+fn finished_scores(config: &StudyConfig, trials: &[Trial]) -> Vec<f64> {
+    selectable(config, trials).iter().map(|s| s.score).collect()
 }
 
 /// The `--backend` word of `backend`, for the `tricks train` processes.
@@ -525,6 +563,8 @@ fn strategy_name(strategy: &Strategy) -> String {
         Strategy::Grid { k } => format!("grid, k = {k}"),
         Strategy::Coordinate { k } => format!("coordinate, k = {k}"),
         Strategy::Multires { rounds } => format!("multires, {rounds} rounds"),
+        Strategy::Staged => "staged".into(),
+        Strategy::Layerwise { levels, keep } => format!("layer-wise, {levels} levels, {keep} kept"),
     }
 }
 
@@ -591,8 +631,7 @@ fn param_chart(param: &tricks_search::Param, trials: &[Trial]) -> Chart {
 /// `--final K --seeds S`: the best K settings in full (no trial-only values) over S seeds each, as
 /// `tricks train --seeds S` in `final/NNNN` (a rerun keeps the finished seeds).
 fn final_runs(dir: &Path, config: &StudyConfig, trials: &[Trial], k: usize, seeds: usize, backend: BackendArg) -> Result<()> {
-    let mut done = scored(trials);
-    done.sort_by(|a, b| a.score.total_cmp(&b.score));
+    let done = ranked(config, trials);
     if done.is_empty() {
         bail!("no finished trial to re-run");
     }

@@ -17,7 +17,7 @@ use crate::backend::dispatch;
 use crate::commands::{ResumeJob, TrainJob};
 
 /// What begins the name of each seed's run directory, before the seed.
-const SEED_PREFIX: &str = "seed-";
+pub(crate) const SEED_PREFIX: &str = "seed-";
 
 /// The run directory of seed `seed` inside the folder of seeds `out`.
 fn seed_dir(out: &Path, seed: u64) -> PathBuf {
@@ -62,7 +62,8 @@ pub fn train_seeds(
                     eprintln!("seed {seed} ({} of {count}): training {}", i + 1, dir.display());
                 }
                 let recipe = recipe.edited(|r| r.seed = seed)?;
-                let options = RunOptions { out: dir.clone(), backend: String::new(), command: command.clone(), tsne_layer };
+                let options =
+                    RunOptions { out: dir.clone(), backend: String::new(), command: command.clone(), tsne_layer, without_test: false, levels_from: Vec::new() };
                 (dispatch(backend, TrainJob { recipe, data: data.clone(), options, quiet })?, "")
             }
         };

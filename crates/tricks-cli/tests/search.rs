@@ -68,6 +68,8 @@ fn a_study_runs_continues_reports_and_reruns_its_best_setting_over_seeds() {
             let run = study.join("trials").join(format!("{:04}", t.number));
             let report = json(&run.join("report.json"));
             assert_eq!(t.score, report["valid_error"].as_f64(), "selection by the validation error");
+            assert!(report["test_accuracy"].is_null(), "a trial leaves the test split untouched: {report}");
+            assert_eq!(json(&run.join("run.json"))["without_test"], true);
             assert_eq!(json(&run.join("recipe.json"))["stopping"]["epochs"], 1, "the trial-only cap");
         }
     }
@@ -176,4 +178,78 @@ fn bad_spaces_are_refused_before_any_trial() {
         assert!(text(&o).contains("no study here"), "{command:?}: {}", text(&o));
         assert!(!dir.join("none").exists(), "{command:?} created a folder");
     }
+}
+
+/// Two small denoising auto-encoder levels on the digits, one pre-training epoch each, two fine-tuning epochs.
+const STACK: &[&str] = &[
+    "--recipe",
+    "sda",
+    "--set",
+    "model.layers.0.model.hidden=16",
+    "--set",
+    "model.layers.1.model.hidden=12",
+    "--set",
+    "model.layers.0.epochs=1",
+    "--set",
+    "model.layers.1.epochs=1",
+    "--set",
+    "model.layers.0.min_updates=0",
+    "--set",
+    "model.layers.1.min_updates=0",
+    "--set",
+    r#"stopping={"kind":"off","epochs":2}"#,
+];
+
+#[test]
+fn a_layerwise_study_continues_the_best_levels_and_selects_among_fine_tuned_stacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let space = r#"
+"model.layers.0.optimiser.learning_rate" = { low = 0.01, high = 0.3 }
+"model.layers.1.optimiser.learning_rate" = { low = 0.01, high = 0.3 }
+"optimiser.learning_rate" = { low = 0.01, high = 0.3 }
+"#;
+    std::fs::write(dir.path().join("stack.toml"), space).unwrap();
+    let mut args = vec!["search", "--space", "stack.toml", "--study", "alg1", "--trials", "9", "--strategy", "layerwise", "--k", "2", "--quiet"];
+    args.extend(STACK);
+    let o = tricks(&args, dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let study = dir.path().join("alg1");
+    let all = trials(&study);
+    assert_eq!(all.len(), 9);
+    assert!(all.iter().all(|t| t.state == TrialState::Finished), "{all:?}");
+    let run = |n: u64| study.join("trials").join(format!("{n:04}"));
+    let levels = |n: u64| json(&run(n).join("recipe.json"))["model"]["layers"].as_array().unwrap().len();
+    let bytes = |n: u64, file: &str| std::fs::read(run(n).join(file)).unwrap();
+    let by_number = |n: u64| all.iter().find(|t| t.number == n).unwrap();
+    let (l0, l1) = ("model.layers.0.optimiser.learning_rate", "model.layers.1.optimiser.learning_rate");
+
+    // Level 1: one level pre-trained, scored by its linear probe.
+    for n in 0..3 {
+        assert_eq!(levels(n), 1);
+        assert_eq!(by_number(n).score, json(&run(n).join("report.json"))["levels"][0]["probe_valid_error"].as_f64(), "trial {n}");
+    }
+    // Level 2: from the two best of level 1, whose first level is taken, not trained again.
+    let mut first: Vec<&Trial> = (0..3).map(by_number).collect();
+    first.sort_by(|a, b| a.score.unwrap().total_cmp(&b.score.unwrap()).then(a.number.cmp(&b.number)));
+    for n in 3..6 {
+        assert_eq!(levels(n), 2);
+        let parent = first.iter().find(|p| p.assignment[l0] == by_number(n).assignment[l0]).expect("a level-1 trial's setting");
+        assert!(parent.number != first[2].number, "trial {n} continues one of the two best, not the worst");
+        assert_eq!(bytes(n, "level1.mpk"), bytes(parent.number, "level1.mpk"), "trial {n} takes its parent's first level");
+        assert_eq!(by_number(n).score, json(&run(n).join("report.json"))["levels"][1]["probe_valid_error"].as_f64());
+    }
+    // Fine-tuning: the whole stack, scored by its validation error, both levels taken from a level-2 trial.
+    for n in 6..9 {
+        assert_eq!(levels(n), 2);
+        let report = json(&run(n).join("report.json"));
+        assert_eq!(by_number(n).score, report["valid_error"].as_f64());
+        assert!(report["test_accuracy"].is_null());
+        let parent = (3..6).find(|&p| by_number(p).assignment[l1] == by_number(n).assignment[l1]).expect("a level-2 trial's setting");
+        assert_eq!(bytes(n, "level2.mpk"), bytes(parent, "level2.mpk"));
+    }
+    // Only fine-tuned stacks are selected for the final runs.
+    let o = tricks(&["search", "report", "alg1", "--final", "1", "--seeds", "1"], dir.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let chosen: Vec<String> = std::fs::read_dir(study.join("final")).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(!chosen.is_empty() && chosen.iter().all(|c| ["0006", "0007", "0008"].contains(&&c[..4])), "{chosen:?}");
 }

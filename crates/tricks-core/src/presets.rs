@@ -58,6 +58,7 @@ const DEFAULT_SOURCES: &[(&str, &str)] = &[
     ("divergence", "ours"),
     ("seed", "ours"),
     ("monitor_every", "p.22-23 (frequency ours)"),
+    ("bootstrap", "p.15"),
 ];
 
 /// The preset of that name, or the recipe in that JSON or TOML file, checked.

@@ -31,6 +31,11 @@ pub struct Recipe {
     /// [`defaults::MONITOR_EVERY`]). Recipe files written before this field existed get the default.
     #[serde(default = "default_monitor_every")]
     pub monitor_every: u64,
+    /// Train on a bootstrap sample of the training split (as many examples, drawn with replacement with
+    /// the recipe's seed) instead of the split itself: one member of a bagged ensemble (p.15). Off by
+    /// default; recipe files written before this field existed get it off.
+    #[serde(default)]
+    pub bootstrap: bool,
 }
 
 fn default_monitor_every() -> u64 {
@@ -283,6 +288,7 @@ impl Recipe {
             divergence: Divergence::default(),
             seed: defaults::SEED,
             monitor_every: defaults::MONITOR_EVERY,
+            bootstrap: false,
         }
     }
 

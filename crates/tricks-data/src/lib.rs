@@ -28,7 +28,7 @@ pub use error::DataError;
 pub use idx::{IMAGE_MAGIC, IdxImages, LABEL_MAGIC, read_images, read_labels};
 pub use preprocess::{FittedPreprocessing, Knots, MAX_QUANTILES, MIN_STD};
 pub use source::{DataSource, FASHION_MNIST_DIR, Header, LabelColumn, load};
-pub use split::{DATA_SEED, MIN_ROWS_TO_SPLIT, permutation, split_sizes};
+pub use split::{DATA_SEED, MIN_ROWS_TO_SPLIT, bootstrap_indices, permutation, split_sizes};
 
 #[cfg(test)]
 mod tests;

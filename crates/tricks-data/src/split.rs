@@ -39,6 +39,13 @@ pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
     order
 }
 
+/// A bootstrap sample of `0..n` (Efron 1979): `n` indices drawn uniformly with replacement from ChaCha8
+/// seeded with `seed`, for one member of a bagged ensemble (chapter p.15).
+pub fn bootstrap_indices(n: usize, seed: u64) -> Vec<usize> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..n).map(|_| (rng.next_u64() % n as u64) as usize).collect()
+}
+
 /// Shuffle with [`DATA_SEED`] and cut into (train, valid, test) by [`split_sizes`].
 pub(crate) fn shuffled(data: &Dataset) -> (Dataset, Dataset, Dataset) {
     let order = permutation(data.len(), DATA_SEED);
@@ -76,6 +83,17 @@ pub(crate) fn official_rule() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bootstrap_sample_repeats_examples_and_depends_on_its_seed_only() {
+        let n = 10_000;
+        let sample = bootstrap_indices(n, 3);
+        assert_eq!(sample.len(), n);
+        assert_eq!(sample, bootstrap_indices(n, 3));
+        assert_ne!(sample, bootstrap_indices(n, 4));
+        let distinct = sample.iter().collect::<std::collections::BTreeSet<_>>().len() as f64 / n as f64;
+        assert!((distinct - (1.0 - (-1f64).exp())).abs() < 0.02, "about 63.2 % distinct, got {distinct}");
+    }
 
     #[test]
     fn sizes_follow_the_documented_rule() {

@@ -79,6 +79,17 @@ impl<B: Backend> Mlp<B> {
         output_loss(self.output, self.forward(x), targets)
     }
 
+    /// The output units' values: class probabilities for softmax outputs, each class's sigmoid for sigmoid
+    /// outputs, the linear outputs otherwise.
+    pub fn outputs(&self, x: Tensor<B, 2>) -> Tensor<B, 2> {
+        let a = self.forward(x);
+        match self.output {
+            OutputLoss::SoftmaxNll => burn::tensor::activation::softmax(a, 1),
+            OutputLoss::SigmoidCrossEntropy => burn::tensor::activation::sigmoid(a),
+            OutputLoss::LinearSquaredError => a,
+        }
+    }
+
     /// Predicted class of each row.
     pub fn predict(&self, x: Tensor<B, 2>) -> Tensor<B, 1, burn::tensor::Int> {
         self.forward(x).argmax(1).squeeze_dim(1)

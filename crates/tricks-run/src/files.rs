@@ -43,6 +43,9 @@ pub const CHECKPOINTS: &str = "checkpoints";
 /// `seed-S` beside it, and the mean and spread of their scores (p.15).
 pub const SEEDS: &str = "seeds.json";
 
+/// The score of an ensemble of a folder of seeds beside it (`tricks ensemble --bagging`), p.15.
+pub const ENSEMBLE: &str = "ensemble.json";
+
 /// What begins the names of a stack level's files, before the level's number.
 pub const LEVEL_PREFIX: &str = "level";
 

@@ -26,4 +26,7 @@ pub struct RunInfo {
     pub source: DataSource,
     /// The command line, when run from the binary.
     pub command: String,
+    /// The run left the test split untouched (a search trial): no test score, pictures of the validation split.
+    #[serde(default)]
+    pub without_test: bool,
 }

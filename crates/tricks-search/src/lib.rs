@@ -1,6 +1,6 @@
 //! Hyper-parameter search as the chapter prescribes (Bengio 2012, §3, p.16-21), as a library that knows
 //! recipes but not tensors: a [`Space`] of recipe fields by their `--set` paths, [`Strategy`] (random,
-//! grid, coordinate descent, multi-resolution), a study's durable [`Store`] shared by any number of
+//! grid, coordinate descent, multi-resolution, the chapter's stages, Algorithm 1 for stacks), a study's durable [`Store`] shared by any number of
 //! workers ([`Sqlite`] on one machine, [`Postgres`] on many), the [`work`] loop that claims, trains and
 //! records trials, and the [`analysis`] of the results (borders, expected best among N trials). Training a
 //! trial is the caller's: the `tricks` binary runs each as a `tricks train` process, so a crash is a failed
@@ -42,6 +42,6 @@ pub use error::SearchError;
 pub use self::postgres::Postgres;
 pub use space::{Assignment, Domain, Numeric, Param, Space};
 pub use store::{BUSY_TIMEOUT, Sqlite, Store};
-pub use strategy::{Context, DEFAULT_K, DEFAULT_ROUNDS, Scored, Strategy, best};
+pub use strategy::{Context, DEFAULT_K, DEFAULT_ROUNDS, Scored, Stage, Strategy, best};
 pub use study::{EXTEND_EVERY, Extension, MAX_ATTEMPTS, Next, Outcome, StudyConfig, Tally, Trial, TrialState, abandoned, scored};
 pub use worker::{Event, LEASE, POLL, WorkerId, WorkerOptions, host_name, work};

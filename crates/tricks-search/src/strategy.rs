@@ -1,10 +1,12 @@
-//! How the next trial's setting is chosen (chapter p.17-18): random, grid, coordinate descent and
-//! multi-resolution search. A proposal is a pure function of the trial's number, the study's seed and the
+//! How the next trial's setting is chosen (chapter p.17-19): random, grid, coordinate descent,
+//! multi-resolution search, the chapter's stages and Algorithm 1 for stacks. A proposal is a pure function of the trial's number, the study's seed and the
 //! trials finished so far, so any worker proposes the same setting for the same state.
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+
+use tricks_core::LrSchedule;
 
 use crate::space::{Assignment, Domain, Space};
 
@@ -36,7 +38,48 @@ pub enum Strategy {
         /// Rounds.
         rounds: usize,
     },
+    /// The chapter's order (p.9, p.18), the budget split evenly over the stages the space has: ε0 with a
+    /// constant schedule (the others at their middle values); the schedule; the other hyper-parameters;
+    /// ε0 refined around the best; B; then B and ε0 together around the best. Each stage draws its
+    /// hyper-parameters at random and holds the rest at the best setting so far.
+    Staged,
+    /// Algorithm 1 for stacks (p.19), the budget split evenly over the `levels` pre-training levels and a
+    /// fine-tuning stage. A trial of level ℓ pre-trains levels 1 to ℓ only and is scored by level ℓ's linear
+    /// probe ([`Strategy::probe_level`]): it draws the hyper-parameters under `model.layers.{ℓ−1}.` and takes
+    /// the lower levels' from one of the `keep` best trials of level ℓ−1, in turn. A fine-tuning trial draws
+    /// the others from one of the `keep` best trials of the last level. Before any trial of the stage below
+    /// has finished, the lower levels take their middle values.
+    Layerwise {
+        /// Levels of the stack.
+        levels: usize,
+        /// Survivors kept per level.
+        keep: usize,
+    },
 }
+
+/// The stages of [`Strategy::Staged`], in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// ε0 over its range, with a constant schedule.
+    LearningRate,
+    /// The schedule's hyper-parameters.
+    Schedule,
+    /// Every hyper-parameter other than ε0, B and the schedule.
+    Others,
+    /// ε0 within a quarter of its range around the best.
+    RefinedLearningRate,
+    /// B over its range.
+    BatchSize,
+    /// B and ε0 together, each within a quarter of its range around the best.
+    BatchSizeAndLearningRate,
+}
+
+/// The learning rate's path.
+const LEARNING_RATE: &str = "optimiser.learning_rate";
+/// The mini-batch size's path.
+const BATCH_SIZE: &str = "optimiser.batch_size";
+/// The schedule's path; its hyper-parameters lie under it.
+const SCHEDULE: &str = "optimiser.schedule";
 
 /// A finished trial as strategies see it.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +131,18 @@ impl Strategy {
             }
             Strategy::Coordinate { k } => Some(coordinate(number, k, cx)),
             Strategy::Multires { rounds } => Some(multires(number, rounds.max(1), cx, &mut rng)),
+            Strategy::Staged => Some(staged(number, cx, &mut rng)),
+            Strategy::Layerwise { levels, keep } => Some(layerwise(number, levels, keep, cx, &mut rng)),
+        }
+    }
+
+    /// The stack level trial `number` of a study of `budget` trials pre-trains up to and is scored at: the
+    /// pre-training stages of [`Strategy::Layerwise`]. `None` for its fine-tuning trials and for every other
+    /// strategy: those are scored by their validation error, and only they are selected for final runs.
+    pub fn probe_level(&self, number: u64, budget: u64) -> Option<usize> {
+        match *self {
+            Strategy::Layerwise { levels, .. } => Some(layerwise_stage(number, budget, levels) + 1).filter(|&level| level <= levels),
+            _ => None,
         }
     }
 
@@ -98,6 +153,99 @@ impl Strategy {
             _ => None,
         }
     }
+}
+
+impl Stage {
+    /// Whether this stage draws the hyper-parameter at `path`.
+    fn draws(self, path: &str) -> bool {
+        let schedule = path == SCHEDULE || path.starts_with("optimiser.schedule.");
+        match self {
+            Stage::LearningRate | Stage::RefinedLearningRate => path == LEARNING_RATE,
+            Stage::Schedule => schedule,
+            Stage::Others => path != LEARNING_RATE && path != BATCH_SIZE && !schedule,
+            Stage::BatchSize => path == BATCH_SIZE,
+            Stage::BatchSizeAndLearningRate => path == LEARNING_RATE || path == BATCH_SIZE,
+        }
+    }
+
+    /// The stages `space` has, in order: those that draw at least one of its hyper-parameters.
+    pub fn of(space: &Space) -> Vec<Stage> {
+        use Stage::*;
+        [LearningRate, Schedule, Others, RefinedLearningRate, BatchSize, BatchSizeAndLearningRate]
+            .into_iter()
+            .filter(|stage| space.params.iter().any(|p| stage.draws(&p.path)))
+            .collect()
+    }
+
+    /// The stage of trial `number` when `budget` trials are split evenly over `space`'s stages.
+    pub fn at(number: u64, budget: u64, space: &Space) -> Option<Stage> {
+        let stages = Stage::of(space);
+        let per_stage = budget.div_ceil(stages.len().max(1) as u64).max(1);
+        stages.get(((number / per_stage) as usize).min(stages.len().saturating_sub(1))).copied()
+    }
+}
+
+/// Trial `number` of a staged search: its stage's hyper-parameters drawn, the others held at the best
+/// setting so far (at their middle values before any trial has finished, and in the first stage).
+fn staged(number: u64, cx: &Context, rng: &mut ChaCha8Rng) -> Assignment {
+    let Some(stage) = Stage::at(number, cx.budget, cx.space) else { return Strategy::Random.propose(number, cx).unwrap_or_default() };
+    let best = best(cx.done).filter(|_| stage != Stage::LearningRate);
+    let refined = matches!(stage, Stage::RefinedLearningRate | Stage::BatchSizeAndLearningRate);
+    let searches_schedule = cx.space.params.iter().any(|p| Stage::Schedule.draws(&p.path));
+    let mut out = Assignment::new();
+    for p in &cx.space.params {
+        let held = best.and_then(|b| b.assignment.get(&p.path));
+        let value = match (&p.domain, held) {
+            _ if stage == Stage::LearningRate && searches_schedule && Stage::Schedule.draws(&p.path) => continue,
+            (Domain::Range(n), Some(v)) if stage.draws(&p.path) && refined => {
+                let centre = n.position(v.as_f64().unwrap_or(n.at(0.5)));
+                n.json(n.sample_between(centre - 0.25, centre + 0.25, rng))
+            }
+            (domain, _) if stage.draws(&p.path) => domain.sample(rng),
+            (_, Some(v)) => v.clone(),
+            (domain, None) => domain.middle(DEFAULT_K),
+        };
+        out.insert(p.path.clone(), value);
+    }
+    if stage == Stage::LearningRate && searches_schedule {
+        out.insert(SCHEDULE.into(), serde_json::to_value(LrSchedule::Constant).expect("a schedule is JSON"));
+    }
+    out
+}
+
+/// The stage of trial `number` of a layer-wise search: 0 to `levels − 1` pre-train level 1 to `levels`,
+/// `levels` fine-tunes.
+fn layerwise_stage(number: u64, budget: u64, levels: usize) -> usize {
+    let per_stage = budget.div_ceil(levels as u64 + 1).max(1);
+    ((number / per_stage) as usize).min(levels)
+}
+
+/// The stack level (0 = nearest the input) whose hyper-parameter `path` is, if any.
+fn level_of(path: &str) -> Option<usize> {
+    path.strip_prefix("model.layers.")?.split('.').next()?.parse().ok()
+}
+
+/// Trial `number` of a layer-wise search: its stage's hyper-parameters drawn, the lower levels' taken from
+/// a survivor of the stage below, the rest at their middle values.
+fn layerwise(number: u64, levels: usize, keep: usize, cx: &Context, rng: &mut ChaCha8Rng) -> Assignment {
+    let stage = layerwise_stage(number, cx.budget, levels);
+    let mut survivors: Vec<&Scored> = cx.done.iter().filter(|s| stage > 0 && layerwise_stage(s.number, cx.budget, levels) == stage - 1).collect();
+    survivors.sort_by(|a, b| a.score.total_cmp(&b.score).then(a.number.cmp(&b.number)));
+    survivors.truncate(keep.max(1));
+    let parent = (!survivors.is_empty()).then(|| survivors[(number % survivors.len() as u64) as usize]);
+    let draws = |path: &str| if stage < levels { level_of(path) == Some(stage) } else { level_of(path).is_none() };
+    cx.space
+        .params
+        .iter()
+        .map(|p| {
+            let value = match parent.and_then(|s| s.assignment.get(&p.path)) {
+                _ if draws(&p.path) => p.domain.sample(rng),
+                Some(v) => v.clone(),
+                None => p.domain.middle(DEFAULT_K),
+            };
+            (p.path.clone(), value)
+        })
+        .collect()
 }
 
 /// The middle grid value of every parameter.
@@ -226,5 +374,86 @@ mod tests {
         let (first, last) = (spread(0..10), spread(20..30));
         assert!(last < 0.75 && first > last, "round 0 spans {first} decades, round 2 {last}");
         assert!((20..30).all(|n| Strategy::Multires { rounds: 3 }.propose(n, &cx).unwrap()["model.activation"] == done[0].assignment["model.activation"]));
+    }
+
+    #[test]
+    fn staged_search_follows_the_chapters_order() {
+        let tree: Value = toml::from_str(
+            r#"
+            "optimiser.learning_rate" = { low = 1e-3, high = 1.0 }
+            "optimiser.batch_size" = { low = 8, high = 128 }
+            "optimiser.schedule.tau" = { low = 100, high = 10000 }
+            "model.hidden.0" = { low = 10, high = 1000 }
+            "#,
+        )
+        .unwrap();
+        let s = Space::from_tree(&tree).unwrap();
+        let budget = 12;
+        let stages: Vec<Stage> = (0..budget).map(|n| Stage::at(n, budget, &s).unwrap()).collect();
+        use Stage::*;
+        let order = [LearningRate, Schedule, Others, RefinedLearningRate, BatchSize, BatchSizeAndLearningRate];
+        assert_eq!(stages, order.iter().flat_map(|&st| [st, st]).collect::<Vec<_>>());
+
+        let first = Strategy::Staged.propose(0, &Context { space: &s, seed: 1, budget, done: &[] }).unwrap();
+        assert_eq!(first["optimiser.schedule"], json!({ "kind": "constant" }), "ε0 first, with a constant schedule");
+        assert!(!first.contains_key("optimiser.schedule.tau"));
+        assert_eq!(first["model.hidden.0"], s.param("model.hidden.0").unwrap().domain.middle(DEFAULT_K));
+
+        let mut best = first.clone();
+        best.insert("optimiser.learning_rate".into(), json!(0.1));
+        best.insert("optimiser.schedule.tau".into(), json!(1000)); // as if a schedule trial had won
+        let done = [Scored { number: 0, assignment: best.clone(), score: 1.0 }];
+        let cx = Context { space: &s, seed: 1, budget, done: &done };
+        let drawn = |n: u64| {
+            let next = Strategy::Staged.propose(n, &cx).unwrap();
+            let changed: Vec<String> = next.iter().filter(|(p, v)| best.get(*p) != Some(*v)).map(|(p, _)| p.clone()).collect();
+            (next, changed)
+        };
+        assert_eq!(drawn(2).1, ["optimiser.schedule.tau"], "then the schedule, ε0 held at the best");
+        assert!(!drawn(2).0.contains_key("optimiser.schedule"));
+        assert_eq!(drawn(4).1, ["model.hidden.0"]);
+        let refined = drawn(6).0["optimiser.learning_rate"].as_f64().unwrap();
+        assert!((0.1 / 10f64.powf(0.75) - 1e-12..=0.1 * 10f64.powf(0.75) + 1e-12).contains(&refined), "within a quarter of 3 decades: {refined}");
+        assert_eq!(drawn(8).1, ["optimiser.batch_size"]);
+        let both = drawn(10).1;
+        assert!(both.iter().all(|p| p == "optimiser.batch_size" || p == "optimiser.learning_rate") && !both.is_empty(), "{both:?}");
+    }
+
+    #[test]
+    fn layerwise_search_continues_the_best_settings_of_each_level() {
+        let tree: Value = toml::from_str(
+            r#"
+            "model.layers.0.optimiser.learning_rate" = { low = 1e-3, high = 1.0 }
+            "model.layers.1.optimiser.learning_rate" = { low = 1e-3, high = 1.0 }
+            "optimiser.learning_rate" = { low = 1e-3, high = 1.0 }
+            "#,
+        )
+        .unwrap();
+        let s = Space::from_tree(&tree).unwrap();
+        let strategy = Strategy::Layerwise { levels: 2, keep: 2 };
+        let budget = 9;
+        let levels: Vec<Option<usize>> = (0..budget).map(|n| strategy.probe_level(n, budget)).collect();
+        assert_eq!(levels, [Some(1), Some(1), Some(1), Some(2), Some(2), Some(2), None, None, None]);
+        assert_eq!(Strategy::Random.probe_level(0, budget), None);
+
+        let (l0, l1, ft) = ("model.layers.0.optimiser.learning_rate", "model.layers.1.optimiser.learning_rate", "optimiser.learning_rate");
+        let first: Vec<Assignment> = (0..3).map(|n| strategy.propose(n, &Context { space: &s, seed: 2, budget, done: &[] }).unwrap()).collect();
+        assert!(first.iter().all(|a| a[l1] == first[0][l1] && a[ft] == first[0][ft]), "level 1 draws its own values only");
+        assert_ne!(first[0][l0], first[1][l0]);
+        // Trial 1 is the best of level 1, trial 0 the second: level 2 continues from them, in turn.
+        let done: Vec<Scored> =
+            [3.0, 1.0, 5.0].iter().enumerate().map(|(n, &score)| Scored { number: n as u64, assignment: first[n].clone(), score }).collect();
+        let cx = Context { space: &s, seed: 2, budget, done: &done };
+        let second: Vec<Assignment> = (3..6).map(|n| strategy.propose(n, &cx).unwrap()).collect();
+        let parents: Vec<&Value> = second.iter().map(|a| &a[l0]).collect();
+        assert_eq!(parents, [&first[0][l0], &first[1][l0], &first[0][l0]], "the two best of level 1, in turn; never the worst");
+        assert_ne!(second[0][l1], first[0][l1], "level 2 is drawn");
+        assert!(second.iter().all(|a| a[ft] == first[0][ft]), "fine-tuning waits");
+        // Fine-tuning continues from the best of level 2 and draws the rest.
+        let mut all = done.clone();
+        all.push(Scored { number: 4, assignment: second[1].clone(), score: 0.5 });
+        let tuned = strategy.propose(6, &Context { space: &s, seed: 2, budget, done: &all }).unwrap();
+        assert_eq!((&tuned[l0], &tuned[l1]), (&second[1][l0], &second[1][l1]));
+        assert_ne!(tuned[ft], first[0][ft]);
     }
 }

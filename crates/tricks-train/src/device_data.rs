@@ -12,9 +12,18 @@ use tricks_models::one_hot;
 pub(crate) struct RunData<B: AutodiffBackend> {
     pub train: DeviceSplit<B>,
     pub valid: DeviceSplit<B::InnerBackend>,
-    pub test: DeviceSplit<B::InnerBackend>,
+    /// `None` when the run leaves the test split untouched ([`crate::RunOptions::without_test`]).
+    pub test: Option<DeviceSplit<B::InnerBackend>>,
     pub image_shape: Option<(usize, usize)>,
     pub classes: usize,
+}
+
+impl<B: AutodiffBackend> RunData<B> {
+    /// The split the pictures and the t-SNE map are drawn from: the test split, or the validation split when
+    /// the run leaves the test split untouched.
+    pub fn shown(&self) -> &DeviceSplit<B::InnerBackend> {
+        self.test.as_ref().unwrap_or(&self.valid)
+    }
 }
 
 /// One split on the device: inputs, training targets and, for scoring, the labels on the host.

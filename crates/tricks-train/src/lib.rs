@@ -4,6 +4,7 @@
 
 mod compare;
 mod device_data;
+mod ensemble;
 mod error;
 mod fit;
 mod gradcheck;
@@ -26,6 +27,7 @@ mod trainable_rbm;
 
 pub use compare::{plot_runs, read_curve};
 pub use device_data::DeviceSplit;
+pub use ensemble::{EnsembleReport, Member, ensemble};
 pub use error::{TrainError, classifier_of};
 pub use fit::{Checkpointing, Fitted, fit, fit_checkpointed};
 pub use gradcheck::{
@@ -43,7 +45,7 @@ pub use polyak::ParameterAverage;
 pub use progress::{Progress, Silent};
 pub use rbm_monitor::rbm_likelihood;
 pub use recipe_check::{GRADCHECK_UPDATES, Objective, ObjectiveFn, check_recipe_gradients, check_training_gradient};
-pub use run::{RunOptions, evaluate, read_json, resume, run};
+pub use run::{RunOptions, evaluate, load_classifier, read_json, resume, run};
 pub use step::{SgdState, StepSettings, penalty_gradient, penalty_value, sgd_step};
 pub use trainable::{Trainable, classification_error, mean_over_chunks};
 pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};

@@ -92,29 +92,29 @@ pub(crate) fn plot_samples<B: Backend>(path: &Path, model: &Rbm<B>, test: &Devic
     tiles(path, &images, shape, SAMPLE_SNAPSHOTS + 1)
 }
 
-/// Test examples embedded by t-SNE (*ours*: exact t-SNE on 1,000 points takes seconds).
+/// Examples embedded by t-SNE (*ours*: exact t-SNE on 1,000 points takes seconds).
 const TSNE_POINTS: usize = 1000;
 /// Perplexity of the t-SNE map (van der Maaten & Hinton 2008 suggest 5-50).
 const TSNE_PERPLEXITY: f64 = 30.0;
 
-/// `tsne.png`: a 2-D t-SNE map of layer `layer` (0: the inputs) of the first test examples, coloured by
-/// class; `code` computes that layer from the inputs.
+/// `tsne.png`: a 2-D t-SNE map of layer `layer` (0: the inputs) of the first examples of `shown` (the test
+/// split, or the validation split of a run without test), coloured by class; `code` computes that layer.
 pub(crate) fn write_tsne<B: Backend>(
     dir: &RunDir,
     recipe: &Recipe,
-    test: &DeviceSplit<B>,
+    shown: &DeviceSplit<B>,
     layer: usize,
     code: impl FnOnce(Tensor<B, 2>) -> Tensor<B, 2>,
     progress: &mut dyn Progress,
 ) -> Result<(), TrainError> {
-    progress.message(&format!("t-SNE of layer {layer} of the test examples"));
-    let examples = test.inputs.clone().narrow(0, 0, TSNE_POINTS.min(test.len()));
+    progress.message(&format!("t-SNE of layer {layer}"));
+    let examples = shown.inputs.clone().narrow(0, 0, TSNE_POINTS.min(shown.len()));
     let code = if layer == 0 { examples } else { code(examples) };
     let [rows, dim] = code.dims();
     let path = dir.file(files::TSNE_PNG);
     let points = tricks_plot::tsne_2d(&host(&path, code)?, dim, TSNE_PERPLEXITY, recipe.seed).map_err(|e| TrainError::io(&path, e))?;
     let title = format!("{}: t-SNE of layer {layer}", recipe.name);
-    tricks_plot::class_scatter(&path, &title, &points, &test.labels[..rows], None).map_err(|e| TrainError::io(&path, e))
+    tricks_plot::class_scatter(&path, &title, &points, &shown.labels[..rows], None).map_err(|e| TrainError::io(&path, e))
 }
 
 fn first_rows<B: Backend>(split: &DeviceSplit<B>) -> Tensor<B, 2> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use burn::module::Module;
 use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
-use burn::tensor::backend::AutodiffBackend;
+use burn::tensor::backend::{AutodiffBackend, Backend};
 use tricks_core::{CheckedRecipe, Model, Recipe};
 use tricks_data::{DataSource, Dataset, FittedPreprocessing, Splits};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
@@ -14,7 +14,7 @@ use tricks_run::{BURN_VERSION, Report, RunDir, RunInfo, TestScore, ValidationMea
 
 use crate::device_data::RunData;
 use crate::outputs;
-use crate::stack::{column_means, pretrain_stack};
+use crate::stack::{adopt_levels, column_means, pretrain_stack};
 use crate::{Checkpointing, DeviceSplit, Fitted, Level, Progress, TrainError, Trainable, classification_error, fit_checkpointed, rbm_likelihood};
 
 /// Where and how a run is recorded.
@@ -29,6 +29,12 @@ pub struct RunOptions {
     /// Layer drawn in `tsne.png`: 0 the inputs, 1 the first hidden layer…; `None` the last hidden layer (the
     /// code, for a single unsupervised layer).
     pub tsne_layer: Option<usize>,
+    /// Leave the test split untouched: no test score, pictures drawn from the validation split. For runs that
+    /// take part in a selection (search trials), which must use the validation error only (p.19).
+    pub without_test: bool,
+    /// Runs (or folders of runs) whose finished stack levels this run takes instead of pre-training them,
+    /// where they were pre-trained exactly as this run would (Algorithm 1's survivors, p.19).
+    pub levels_from: Vec<PathBuf>,
 }
 
 /// Train `recipe` on `data` on `device` in the new run directory `options.out`. The run checkpoints as it
@@ -54,9 +60,13 @@ pub fn run<B: AutodiffBackend>(
             burn_version: BURN_VERSION.to_string(),
             source: data.clone(),
             command: options.command.clone(),
+            without_test: options.without_test,
         };
         dir.write_json(files::RUN, &info)?;
         dir.write_json(files::PREPROCESSING, &preprocessing)?;
+        if let Some((levels, from)) = adopt_levels(dir, recipe, &info, &options.levels_from)? {
+            progress.message(&format!("levels 1 to {levels} taken from {}, where they were pre-trained alike", from.display()));
+        }
         train_into::<B>(dir, recipe, &info, &splits, &preprocessing, options.tsne_layer, device, progress)
     })
 }
@@ -100,7 +110,10 @@ fn guarded(dir: RunDir, work: impl FnOnce(&RunDir) -> Result<Report, TrainError>
 }
 
 fn load_data(recipe: &Recipe, data: &DataSource) -> Result<(Splits, FittedPreprocessing), TrainError> {
-    let splits = tricks_data::load(data)?;
+    let mut splits = tricks_data::load(data)?;
+    if recipe.bootstrap {
+        splits.train = splits.train.subset(&tricks_data::bootstrap_indices(splits.train.len(), recipe.seed));
+    }
     let preprocessing = FittedPreprocessing::fit(&recipe.preprocessing, &splits.train)?;
     Ok((splits, preprocessing))
 }
@@ -121,7 +134,7 @@ fn train_into<B: AutodiffBackend>(
     let data = RunData::<B> {
         train: DeviceSplit::classification(&train, device),
         valid: DeviceSplit::classification(&valid, device),
-        test: DeviceSplit::classification(&test, device),
+        test: (!info.without_test).then(|| DeviceSplit::classification(&test, device)),
         image_shape: train.image_shape,
         classes: splits.description.classes,
     };
@@ -140,7 +153,7 @@ fn train_into<B: AutodiffBackend>(
             let model = AutoEncoder::<B>::new(spec, info.input_dim, recipe.seed, device);
             let (report, model) = unsupervised(dir, recipe, model, &data, tsne_layer, stage(TRAIN_STAGE), progress)?;
             if let Some(shape) = data.image_shape {
-                outputs::plot_reconstructions(&dir.file(files::RECONSTRUCTIONS_PNG), &model, &data.test, shape)?;
+                outputs::plot_reconstructions(&dir.file(files::RECONSTRUCTIONS_PNG), &model, data.shown(), shape)?;
             }
             report
         }
@@ -148,10 +161,12 @@ fn train_into<B: AutodiffBackend>(
             let means = column_means(&data.train.inputs);
             let model = Rbm::<B>::new(spec, info.input_dim, &means, recipe.seed, device);
             let (mut report, model) = unsupervised(dir, recipe, model, &data, tsne_layer, stage(TRAIN_STAGE), progress)?;
-            progress.message("estimating the test log-likelihood by annealed importance sampling");
-            report.likelihood = rbm_likelihood(&model, &data.test, &means, recipe.seed)?;
+            if let Some(test) = &data.test {
+                progress.message("estimating the test log-likelihood by annealed importance sampling");
+                report.likelihood = rbm_likelihood(&model, test, &means, recipe.seed)?;
+            }
             if let Some(shape) = data.image_shape {
-                outputs::plot_samples(&dir.file(files::SAMPLES_PNG), &model, &data.test, shape, recipe.seed)?;
+                outputs::plot_samples(&dir.file(files::SAMPLES_PNG), &model, data.shown(), shape, recipe.seed)?;
             }
             report
         }
@@ -175,12 +190,7 @@ pub fn read_json<T: serde::de::DeserializeOwned>(run_dir: &Path, name: &str) -> 
 
 /// The test score of the model saved in `run_dir`, on the test split of `data`, computed on `B`'s inner backend.
 pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &B::Device) -> Result<TestScore, TrainError> {
-    if tricks_run::run_state(run_dir) != tricks_run::RunState::Finished {
-        return Err(TrainError::io(run_dir, "not a finished run directory (no report.json, or still UNFINISHED): nothing to evaluate"));
-    }
-    let recipe: Recipe = read_json(run_dir, files::RECIPE)?;
-    let preprocessing: FittedPreprocessing = read_json(run_dir, files::PREPROCESSING)?;
-    let info: RunInfo = read_json(run_dir, files::RUN)?;
+    let Saved { recipe, preprocessing, info } = saved(run_dir)?;
     let splits = tricks_data::load(data)?;
     if splits.description.classes != info.data.classes || splits.test.dim != info.data.dim {
         return Err(TrainError::io(
@@ -197,11 +207,7 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
     let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
     let (inputs, seed) = (info.input_dim, recipe.seed);
     Ok(match &recipe.model {
-        Model::Mlp(_) | Model::Stack(_) => {
-            let spec = recipe.model.classifier().expect("MLPs and stacks are classifiers");
-            let model = Mlp::<B::InnerBackend>::new(&spec, inputs, info.data.classes, seed, device).load_file(&model_path, &recorder, device).map_err(load)?;
-            TestScore::Accuracy(100.0 - classification_error(&model, &test))
-        }
+        Model::Mlp(_) | Model::Stack(_) => TestScore::Accuracy(100.0 - classification_error(&load_classifier::<B::InnerBackend>(run_dir, device)?.0, &test)),
         Model::AutoEncoder(spec) => {
             let model = AutoEncoder::<B::InnerBackend>::new(spec, inputs, seed, device).load_file(&model_path, &recorder, device).map_err(load)?;
             TestScore::ReconstructionError(<AutoEncoder<B> as Trainable<B>>::validation_error(&model, &test))
@@ -211,6 +217,35 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
             TestScore::ReconstructionError(<Rbm<B> as Trainable<B>>::validation_error(&model, &test))
         }
     })
+}
+
+/// The classifier (an MLP, or a fine-tuned stack) saved in the finished run `run_dir`, with the run's
+/// preprocessing and facts.
+pub fn load_classifier<B: Backend>(run_dir: &Path, device: &B::Device) -> Result<(Mlp<B>, FittedPreprocessing, RunInfo), TrainError> {
+    let Saved { recipe, preprocessing, info } = saved(run_dir)?;
+    let spec =
+        recipe.model.classifier().ok_or_else(|| TrainError::io(run_dir, format!("recipe `{}` trains no classifier (an MLP or a stack)", recipe.name)))?;
+    let model_path = run_dir.join(files::MODEL);
+    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
+    let model = Mlp::<B>::new(&spec, info.input_dim, info.data.classes, recipe.seed, device)
+        .load_file(&model_path, &recorder, device)
+        .map_err(|e| TrainError::io(&model_path, e))?;
+    Ok((model, preprocessing, info))
+}
+
+/// What a finished run directory keeps besides its model.
+struct Saved {
+    recipe: Recipe,
+    preprocessing: FittedPreprocessing,
+    info: RunInfo,
+}
+
+/// The recipe, preprocessing and facts of the finished run `run_dir`.
+fn saved(run_dir: &Path) -> Result<Saved, TrainError> {
+    if tricks_run::run_state(run_dir) != tricks_run::RunState::Finished {
+        return Err(TrainError::io(run_dir, "not a finished run directory (no report.json, or still UNFINISHED)"));
+    }
+    Ok(Saved { recipe: read_json(run_dir, files::RECIPE)?, preprocessing: read_json(run_dir, files::PREPROCESSING)?, info: read_json(run_dir, files::RUN)? })
 }
 
 fn prepared(splits: &Splits, preprocessing: &FittedPreprocessing) -> [Dataset; 3] {
@@ -234,9 +269,9 @@ pub(crate) fn classifier<B: AutodiffBackend>(
     }
     let hidden = fitted.model.layers.len() - 1;
     let layer = tsne_layer.unwrap_or(hidden).min(hidden);
-    outputs::write_tsne(dir, recipe, &data.test, layer, |x| fitted.model.hidden_then_output(x).0[layer - 1].clone(), progress)?;
+    outputs::write_tsne(dir, recipe, data.shown(), layer, |x| fitted.model.hidden_then_output(x).0[layer - 1].clone(), progress)?;
     Ok(Report {
-        test_accuracy: Some(100.0 - classification_error(&fitted.model, &data.test)),
+        test_accuracy: data.test.as_ref().map(|test| 100.0 - classification_error(&fitted.model, test)),
         valid_error: Some(fitted.valid_error),
         train_error: Some(classification_error(&fitted.model, &data.train.inner())),
         ..report_of(&fitted)
@@ -262,10 +297,10 @@ where
         outputs::plot_filters(&dir.file(files::FILTERS_PNG), fitted.model.encoder().0, shape)?;
     }
     let layer = tsne_layer.unwrap_or(1).min(1);
-    outputs::write_tsne(dir, recipe, &data.test, layer, |x| fitted.model.code(x), progress)?;
+    outputs::write_tsne(dir, recipe, data.shown(), layer, |x| fitted.model.code(x), progress)?;
     let report = Report {
         valid_reconstruction_error: Some(fitted.valid_error),
-        test_reconstruction_error: Some(M::validation_error(&fitted.model, &data.test)),
+        test_reconstruction_error: data.test.as_ref().map(|test| M::validation_error(&fitted.model, test)),
         ..report_of(&fitted)
     };
     Ok((report, fitted.model))

@@ -1,6 +1,7 @@
 //! Greedy layer-wise pre-training of a stack, a linear probe of each level, and the network that
 //! fine-tuning starts from (p.2-3, p.19).
 
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use burn::module::Param;
@@ -11,7 +12,7 @@ use burn::tensor::{
 use tricks_core::{CheckedRecipe, Model, Recipe, StackSpec, kind};
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
-use tricks_run::{LevelReport, RunDir, files};
+use tricks_run::{LevelReport, RunDir, RunInfo, files};
 
 use crate::device_data::RunData;
 use crate::outputs::{plot_filters, save_model};
@@ -95,6 +96,61 @@ pub(crate) fn pretrain_stack<B: AutodiffBackend>(
         levels.push(report);
     }
     Ok((network, levels))
+}
+
+/// Copy into `dir` the finished levels of another run that this run would pre-train identically (the
+/// chapter's Algorithm 1 continues each surviving setting to the next level, p.19): the most leading levels
+/// whose level recipes (model, optimiser, penalty, epochs, seed) equal `recipe`'s, from a stack run on the same
+/// data with the same preprocessing and training sample. `candidates` are run directories or folders of
+/// them. Returns how many levels were copied, and from where; [`pretrain_stack`] then loads them as a resumed
+/// run loads its finished levels.
+pub(crate) fn adopt_levels(dir: &RunDir, recipe: &CheckedRecipe, info: &RunInfo, candidates: &[PathBuf]) -> Result<Option<(usize, PathBuf)>, TrainError> {
+    let runs = candidates.iter().flat_map(|c| {
+        if c.join(files::RECIPE).is_file() {
+            vec![c.clone()]
+        } else {
+            std::fs::read_dir(c).map(|d| d.flatten().map(|e| e.path()).filter(|p| p.join(files::RECIPE).is_file()).collect()).unwrap_or_default()
+        }
+    });
+    let mut best: Option<(usize, PathBuf)> = None;
+    for run in runs.filter(|r| r != dir.path()) {
+        let shared = shared_levels(&run, recipe, info);
+        if shared > best.as_ref().map_or(0, |b| b.0) {
+            best = Some((shared, run));
+        }
+    }
+    if let Some((levels, from)) = &best {
+        for level in 1..=*levels {
+            // The level's model first: its report marks it finished.
+            for name in [files::level_filters(level), files::level_model(level), files::level_report(level)] {
+                let source = from.join(&name);
+                if source.is_file() {
+                    let bytes = std::fs::read(&source).map_err(|e| TrainError::io(&source, e))?;
+                    tricks_run::write_atomic(&dir.file(&name), &bytes)?;
+                }
+            }
+        }
+    }
+    Ok(best)
+}
+
+/// The number of leading finished levels of the run `run` that `recipe` on `info`'s data would pre-train
+/// identically; 0 when `run` cannot be read or differs in data, preprocessing or sample.
+fn shared_levels(run: &Path, recipe: &CheckedRecipe, info: &RunInfo) -> usize {
+    let read = || -> Option<(CheckedRecipe, RunInfo)> {
+        Some((tricks_run::read_json::<Recipe>(&run.join(files::RECIPE)).ok()?.check().ok()?, tricks_run::read_json(&run.join(files::RUN)).ok()?))
+    };
+    let Some((other, other_info)) = read() else { return 0 };
+    if other_info.data != info.data || other.preprocessing != recipe.preprocessing || other.bootstrap != recipe.bootstrap {
+        return 0;
+    }
+    let examples = info.data.train;
+    (0..)
+        .take_while(|&i| match (recipe.level_recipe(i, examples), other.level_recipe(i, examples)) {
+            (Some(a), Some(b)) => a == b && run.join(files::level_model(i + 1)).is_file() && run.join(files::level_report(i + 1)).is_file(),
+            _ => false,
+        })
+        .count()
 }
 
 /// A pre-trained level: its encoder and the codes of the training and validation splits.
