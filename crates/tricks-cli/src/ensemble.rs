@@ -27,14 +27,14 @@ pub struct EnsembleArgs {
     #[arg(long, value_name = "N", requires = "out", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     bagging: Option<usize>,
     /// With --bagging: the folder of the members.
-    #[arg(long)]
+    #[arg(long, requires = "bagging")]
     out: Option<PathBuf>,
     #[command(flatten)]
     recipe: RecipeArgs,
     #[command(flatten)]
     data: DataArgs,
     /// With --bagging: the first member's seed (shorthand for `--set seed=N`).
-    #[arg(long)]
+    #[arg(long, requires = "bagging")]
     seed: Option<u64>,
     #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
     backend: BackendArg,

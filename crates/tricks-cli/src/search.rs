@@ -550,11 +550,14 @@ fn backend_name(backend: BackendArg) -> String {
     backend.to_possible_value().expect("every backend has a name").get_name().to_string()
 }
 
-/// The best-in-N curve of a study, labelled with its strategy and name.
+/// The best-in-N curve of a study, labelled with its strategy and name; its band, mean ± std, is cut at the
+/// study's best score, below which no subset's best can lie.
 fn best_in_n_line(config: &StudyConfig, scores: &[f64]) -> Line {
     let curve = best_in_n(scores);
+    let floor = scores.iter().copied().fold(f64::INFINITY, f64::min);
     let label = format!("{} ({})", strategy_name(&config.strategy), config.name);
-    Line { label, points: curve.iter().map(|&(n, m, _)| (n as f64, m)).collect(), band: curve.iter().map(|&(n, m, s)| (n as f64, m - s, m + s)).collect() }
+    let band = curve.iter().map(|&(n, m, s)| (n as f64, (m - s).max(floor), m + s)).collect();
+    Line { label, points: curve.iter().map(|&(n, m, _)| (n as f64, m)).collect(), band }
 }
 
 fn strategy_name(strategy: &Strategy) -> String {
