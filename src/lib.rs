@@ -8,7 +8,7 @@
 //! use tricks::{core::Recipe, data::DataSource, train};
 //!
 //! let recipe = Recipe::chapter_default().check()?; // training takes a checked recipe
-//! let options = train::RunOptions { out: "runs/example".into(), backend: "ndarray".into(), command: String::new(), tsne_layer: None, without_test: false, levels_from: Vec::new() };
+//! let options = train::RunOptions { out: "runs/example".into(), backend: "ndarray".into(), ..Default::default() };
 //! let report = train::run::<Autodiff<NdArray>>(&recipe, &DataSource::Digits, &options, &Default::default(), &mut train::Silent)?;
 //! if let Some(accuracy) = report.test_accuracy {
 //!     println!("test accuracy {accuracy:.2} %");

@@ -224,8 +224,7 @@ fn preprocessing_is_fitted_on_the_training_split_only() {
     let dir = root.path().join("run");
     let mut recipe = small_recipe();
     recipe.stopping = Stopping::off(1);
-    let options =
-        RunOptions { out: dir.clone(), backend: "ndarray".into(), command: String::new(), tsne_layer: None, without_test: false, levels_from: Vec::new() };
+    let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), ..Default::default() };
     run::<B>(&recipe.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let saved: FittedPreprocessing = read_json(&dir, files::PREPROCESSING).unwrap();
     let FittedPreprocessing::Standardise { mean, .. } = saved else { panic!("the default standardises") };

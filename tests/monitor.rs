@@ -231,8 +231,7 @@ fn a_run_directory_gets_the_statistics_as_csv_and_pictures() {
     spec.hidden = vec![16];
     r.stopping = Stopping::off(1);
     r.monitor_every = 5;
-    let options =
-        RunOptions { out: out.clone(), backend: "ndarray".into(), command: "test".into(), tsne_layer: None, without_test: false, levels_from: Vec::new() };
+    let options = RunOptions { out: out.clone(), backend: "ndarray".into(), command: "test".into(), ..Default::default() };
     let report = run::<B>(&r.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap();
     let csv = std::fs::read_to_string(out.join(files::LAYER_STATS_CSV)).unwrap();
     let mut lines = csv.lines();

@@ -14,14 +14,7 @@ type I = NdArray<f32>;
 type B = Autodiff<I>;
 
 fn train(recipe: &Recipe, dir: &std::path::Path) -> Report {
-    let options = RunOptions {
-        out: dir.to_path_buf(),
-        backend: "ndarray".into(),
-        command: String::new(),
-        tsne_layer: None,
-        without_test: false,
-        levels_from: Vec::new(),
-    };
+    let options = RunOptions { out: dir.to_path_buf(), backend: "ndarray".into(), ..Default::default() };
     run::<B>(&recipe.check().unwrap(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap()
 }
 

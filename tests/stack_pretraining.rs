@@ -62,8 +62,7 @@ fn check_stack(preset: Recipe, probe_margin: f64) {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("stack");
     let recipe = small_stack(preset);
-    let options =
-        RunOptions { out: dir.clone(), backend: "ndarray".into(), command: String::new(), tsne_layer: None, without_test: false, levels_from: Vec::new() };
+    let options = RunOptions { out: dir.clone(), backend: "ndarray".into(), ..Default::default() };
     let report: Report = run::<B>(&recipe, &DataSource::Digits, &options, &device, &mut Silent).unwrap();
 
     // The fine-tuned network as saved, and the splits as the run preprocessed them.

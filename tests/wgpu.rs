@@ -65,14 +65,7 @@ fn short_recipe() -> CheckedRecipe {
 
 fn digits_accuracy<B: AutodiffBackend>(backend: &str) -> f64 {
     let dir = tempfile::tempdir().unwrap();
-    let options = RunOptions {
-        out: dir.path().join("run"),
-        backend: backend.into(),
-        command: String::new(),
-        tsne_layer: None,
-        without_test: false,
-        levels_from: Vec::new(),
-    };
+    let options = RunOptions { out: dir.path().join("run"), backend: backend.into(), ..Default::default() };
     run::<B>(&short_recipe(), &DataSource::Digits, &options, &Default::default(), &mut Silent).unwrap().test_accuracy.unwrap()
 }
 

@@ -12,7 +12,7 @@ use tricks_train::EnsembleReport;
 
 use crate::backend::{OnBackend, dispatch};
 use crate::commands::{data_source, resolved};
-use crate::seeds::{SEED_PREFIX, train_seeds};
+use crate::seeds::{seed_dir, seed_dirs, train_seeds};
 use crate::{BackendArg, DataArgs, RecipeArgs};
 
 #[derive(Args)]
@@ -66,7 +66,7 @@ pub fn ensemble(args: EnsembleArgs) -> Result<()> {
             let source = data_source(&args.data.data, args.data.label_column.as_deref(), args.data.header)?;
             let seeds: Vec<u64> = (recipe.seed..).take(count).collect();
             train_seeds(recipe, source, out.clone(), count, args.backend, None, args.quiet)?;
-            (seeds.iter().map(|seed| out.join(format!("{SEED_PREFIX}{seed}"))).collect(), Some(out))
+            (seeds.iter().map(|&seed| seed_dir(&out, seed)).collect(), Some(out))
         }
         _ => (args.runs.iter().map(|run| members(run)).collect::<Result<Vec<_>>>()?.concat(), None),
     };
@@ -96,15 +96,10 @@ fn members(run: &Path) -> Result<Vec<PathBuf>> {
     if run_state(run) != RunState::NotARun {
         return Ok(vec![run.to_path_buf()]);
     }
-    let mut seeds: Vec<(u64, PathBuf)> = std::fs::read_dir(run)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", run.display()))?
-        .flatten()
-        .filter_map(|e| Some((e.file_name().to_str()?.strip_prefix(SEED_PREFIX)?.parse().ok()?, e.path())))
-        .filter(|(_, dir)| run_state(dir) == RunState::Finished)
-        .collect();
-    if seeds.is_empty() {
+    let seeds = seed_dirs(run).map_err(|e| anyhow::anyhow!("{}: {e}", run.display()))?;
+    let finished: Vec<PathBuf> = seeds.into_iter().map(|(_, dir)| dir).filter(|dir| run_state(dir) == RunState::Finished).collect();
+    if finished.is_empty() {
         bail!("{}: neither a run directory nor a folder of seeds with a finished run (seed-S)", run.display());
     }
-    seeds.sort();
-    Ok(seeds.into_iter().map(|(_, dir)| dir).collect())
+    Ok(finished)
 }

@@ -75,14 +75,7 @@ pub fn lr_find(args: LrFindArgs) -> Result<()> {
     while tries.len() < args.max_tries && tries.iter().filter(|t| t.valid.is_some()).count() <= args.below {
         let recipe = base.edited(|r| r.optimiser.learning_rate = rate)?;
         let out = args.out.join(format!("eps-{}", tries.len()));
-        let options = RunOptions {
-            out,
-            backend: String::new(),
-            command: std::env::args().collect::<Vec<_>>().join(" "),
-            tsne_layer: None,
-            without_test: true,
-            levels_from: Vec::new(),
-        };
+        let options = RunOptions { out, command: std::env::args().collect::<Vec<_>>().join(" "), without_test: true, ..Default::default() };
         match dispatch(args.backend, TrainJob { recipe, data: source.clone(), options, quiet: true }) {
             Ok(report) => {
                 let valid = report.selection_score();

@@ -17,11 +17,19 @@ use crate::backend::dispatch;
 use crate::commands::{ResumeJob, TrainJob};
 
 /// What begins the name of each seed's run directory, before the seed.
-pub(crate) const SEED_PREFIX: &str = "seed-";
+const SEED_PREFIX: &str = "seed-";
 
 /// The run directory of seed `seed` inside the folder of seeds `out`.
-fn seed_dir(out: &Path, seed: u64) -> PathBuf {
+pub(crate) fn seed_dir(out: &Path, seed: u64) -> PathBuf {
     out.join(format!("{SEED_PREFIX}{seed}"))
+}
+
+/// The folders `seed-S` in the folder of seeds `out`, by seed.
+pub(crate) fn seed_dirs(out: &Path) -> std::io::Result<Vec<(u64, PathBuf)>> {
+    let mut dirs: Vec<(u64, PathBuf)> =
+        std::fs::read_dir(out)?.flatten().filter_map(|e| Some((e.file_name().to_str()?.strip_prefix(SEED_PREFIX)?.parse().ok()?, e.path()))).collect();
+    dirs.sort();
+    Ok(dirs)
 }
 
 /// Train `recipe` on `data` with the seeds `recipe.seed`, `recipe.seed + 1`, … (`count` of them) in
@@ -62,8 +70,7 @@ pub fn train_seeds(
                     eprintln!("seed {seed} ({} of {count}): training {}", i + 1, dir.display());
                 }
                 let recipe = recipe.edited(|r| r.seed = seed)?;
-                let options =
-                    RunOptions { out: dir.clone(), backend: String::new(), command: command.clone(), tsne_layer, without_test: false, levels_from: Vec::new() };
+                let options = RunOptions { out: dir.clone(), command: command.clone(), tsne_layer, ..Default::default() };
                 (dispatch(backend, TrainJob { recipe, data: data.clone(), options, quiet })?, "")
             }
         };
@@ -94,21 +101,11 @@ pub fn train_seeds(
 /// Refuse `out` when a seed folder in it was made by a recipe other than `recipe` (its seed aside), holds a
 /// seed other than its name says, or was trained on data other than `data`.
 fn check_folder(out: &Path, recipe: &CheckedRecipe, data: &DataSource) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(out) else {
+    let Ok(dirs) = seed_dirs(out) else {
         return Ok(()); // a new folder
     };
     let asked = without_seed(serde_json::to_value(recipe)?);
-    let mut dirs: Vec<(u64, PathBuf)> = entries
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let seed = name.strip_prefix(SEED_PREFIX)?.parse().ok()?;
-            Some((seed, e.path()))
-        })
-        .filter(|(_, dir)| dir.join(files::RECIPE).is_file())
-        .collect();
-    dirs.sort();
-    for (seed, dir) in dirs {
+    for (seed, dir) in dirs.into_iter().filter(|(_, dir)| dir.join(files::RECIPE).is_file()) {
         let saved: Recipe = read_json(&dir.join(files::RECIPE))?;
         let mut differences = Vec::new();
         diff(&asked, &without_seed(serde_json::to_value(&saved)?), "", &mut differences);

@@ -5,10 +5,11 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use tricks_core::LrSchedule;
 
-use crate::space::{Assignment, Domain, Space};
+use crate::space::{Assignment, Domain, Numeric, Space};
 
 /// Values per numeric range of a grid or a coordinate sweep, when not given (ours).
 pub const DEFAULT_K: usize = 5;
@@ -158,7 +159,7 @@ impl Strategy {
 impl Stage {
     /// Whether this stage draws the hyper-parameter at `path`.
     fn draws(self, path: &str) -> bool {
-        let schedule = path == SCHEDULE || path.starts_with("optimiser.schedule.");
+        let schedule = path.strip_prefix(SCHEDULE).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'));
         match self {
             Stage::LearningRate | Stage::RefinedLearningRate => path == LEARNING_RATE,
             Stage::Schedule => schedule,
@@ -180,9 +181,21 @@ impl Stage {
     /// The stage of trial `number` when `budget` trials are split evenly over `space`'s stages.
     pub fn at(number: u64, budget: u64, space: &Space) -> Option<Stage> {
         let stages = Stage::of(space);
-        let per_stage = budget.div_ceil(stages.len().max(1) as u64).max(1);
-        stages.get(((number / per_stage) as usize).min(stages.len().saturating_sub(1))).copied()
+        stages.get(part_of(number, budget, stages.len())).copied()
     }
+}
+
+/// The part, of `parts` (at least 1), that trial `number` falls in when `budget` trials are split evenly in
+/// order; trials past the budget stay in the last part.
+fn part_of(number: u64, budget: u64, parts: usize) -> usize {
+    let per_part = budget.div_ceil(parts.max(1) as u64).max(1);
+    ((number / per_part) as usize).min(parts.max(1) - 1)
+}
+
+/// A value of the range `n` drawn within `half` (in its sampling domain, where the range spans 1) of `held`.
+fn near(n: &Numeric, held: &Value, half: f64, rng: &mut ChaCha8Rng) -> Value {
+    let centre = n.position(held.as_f64().unwrap_or(n.at(0.5)));
+    n.json(n.sample_between(centre - half, centre + half, rng))
 }
 
 /// Trial `number` of a staged search: its stage's hyper-parameters drawn, the others held at the best
@@ -197,10 +210,7 @@ fn staged(number: u64, cx: &Context, rng: &mut ChaCha8Rng) -> Assignment {
         let held = best.and_then(|b| b.assignment.get(&p.path));
         let value = match (&p.domain, held) {
             _ if stage == Stage::LearningRate && searches_schedule && Stage::Schedule.draws(&p.path) => continue,
-            (Domain::Range(n), Some(v)) if stage.draws(&p.path) && refined => {
-                let centre = n.position(v.as_f64().unwrap_or(n.at(0.5)));
-                n.json(n.sample_between(centre - 0.25, centre + 0.25, rng))
-            }
+            (Domain::Range(n), Some(v)) if stage.draws(&p.path) && refined => near(n, v, 0.25, rng),
             (domain, _) if stage.draws(&p.path) => domain.sample(rng),
             (_, Some(v)) => v.clone(),
             (domain, None) => domain.middle(DEFAULT_K),
@@ -216,8 +226,7 @@ fn staged(number: u64, cx: &Context, rng: &mut ChaCha8Rng) -> Assignment {
 /// The stage of trial `number` of a layer-wise search: 0 to `levels − 1` pre-train level 1 to `levels`,
 /// `levels` fine-tunes.
 fn layerwise_stage(number: u64, budget: u64, levels: usize) -> usize {
-    let per_stage = budget.div_ceil(levels as u64 + 1).max(1);
-    ((number / per_stage) as usize).min(levels)
+    part_of(number, budget, levels + 1)
 }
 
 /// The stack level (0 = nearest the input) whose hyper-parameter `path` is, if any.
@@ -282,8 +291,7 @@ fn coordinate(number: u64, k: usize, cx: &Context) -> Assignment {
 
 /// Round `r` of `rounds` draws in a box around the best setting so far, of half-width 2^−r of the range.
 fn multires(number: u64, rounds: usize, cx: &Context, rng: &mut ChaCha8Rng) -> Assignment {
-    let per_round = cx.budget.div_ceil(rounds as u64).max(1);
-    let round = (number / per_round).min(rounds as u64 - 1) as i32;
+    let round = part_of(number, cx.budget, rounds) as i32;
     let best = best(cx.done).filter(|_| round > 0);
     cx.space
         .params
@@ -291,11 +299,7 @@ fn multires(number: u64, rounds: usize, cx: &Context, rng: &mut ChaCha8Rng) -> A
         .map(|p| {
             let held = best.and_then(|b| b.assignment.get(&p.path));
             let value = match (&p.domain, held) {
-                (Domain::Range(n), Some(v)) => {
-                    let centre = n.position(v.as_f64().unwrap_or(n.at(0.5)));
-                    let half = 0.5f64.powi(round + 1);
-                    n.json(n.sample_between(centre - half, centre + half, rng))
-                }
+                (Domain::Range(n), Some(v)) => near(n, v, 0.5f64.powi(round + 1), rng),
                 (Domain::Choice { .. }, Some(v)) => v.clone(),
                 (domain, _) => domain.sample(rng),
             };

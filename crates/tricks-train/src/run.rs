@@ -17,8 +17,9 @@ use crate::outputs;
 use crate::stack::{adopt_levels, column_means, pretrain_stack};
 use crate::{Checkpointing, DeviceSplit, Fitted, Level, Progress, TrainError, Trainable, classification_error, fit_checkpointed, rbm_likelihood};
 
-/// Where and how a run is recorded.
-#[derive(Debug, Clone)]
+/// Where and how a run is recorded; `..Default::default()` gives no t-SNE layer choice, a test score, and no
+/// levels taken from other runs.
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// The run directory to create (or to resume).
     pub out: PathBuf,
@@ -190,7 +191,8 @@ pub fn read_json<T: serde::de::DeserializeOwned>(run_dir: &Path, name: &str) -> 
 
 /// The test score of the model saved in `run_dir`, on the test split of `data`, computed on `B`'s inner backend.
 pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &B::Device) -> Result<TestScore, TrainError> {
-    let Saved { recipe, preprocessing, info } = saved(run_dir)?;
+    let saved = saved(run_dir)?;
+    let Saved { recipe, preprocessing, info } = &saved;
     let splits = tricks_data::load(data)?;
     if splits.description.classes != info.data.classes || splits.test.dim != info.data.dim {
         return Err(TrainError::io(
@@ -207,7 +209,9 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
     let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
     let (inputs, seed) = (info.input_dim, recipe.seed);
     Ok(match &recipe.model {
-        Model::Mlp(_) | Model::Stack(_) => TestScore::Accuracy(100.0 - classification_error(&load_classifier::<B::InnerBackend>(run_dir, device)?.0, &test)),
+        Model::Mlp(_) | Model::Stack(_) => {
+            TestScore::Accuracy(100.0 - classification_error(&saved_classifier::<B::InnerBackend>(run_dir, &saved, device)?, &test))
+        }
         Model::AutoEncoder(spec) => {
             let model = AutoEncoder::<B::InnerBackend>::new(spec, inputs, seed, device).load_file(&model_path, &recorder, device).map_err(load)?;
             TestScore::ReconstructionError(<AutoEncoder<B> as Trainable<B>>::validation_error(&model, &test))
@@ -222,15 +226,21 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
 /// The classifier (an MLP, or a fine-tuned stack) saved in the finished run `run_dir`, with the run's
 /// preprocessing and facts.
 pub fn load_classifier<B: Backend>(run_dir: &Path, device: &B::Device) -> Result<(Mlp<B>, FittedPreprocessing, RunInfo), TrainError> {
-    let Saved { recipe, preprocessing, info } = saved(run_dir)?;
+    let saved = saved(run_dir)?;
+    let model = saved_classifier(run_dir, &saved, device)?;
+    Ok((model, saved.preprocessing, saved.info))
+}
+
+/// The classifier saved in `run_dir`, built as `saved` describes it.
+fn saved_classifier<B: Backend>(run_dir: &Path, saved: &Saved, device: &B::Device) -> Result<Mlp<B>, TrainError> {
+    let Saved { recipe, info, .. } = saved;
     let spec =
         recipe.model.classifier().ok_or_else(|| TrainError::io(run_dir, format!("recipe `{}` trains no classifier (an MLP or a stack)", recipe.name)))?;
     let model_path = run_dir.join(files::MODEL);
     let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-    let model = Mlp::<B>::new(&spec, info.input_dim, info.data.classes, recipe.seed, device)
+    Mlp::<B>::new(&spec, info.input_dim, info.data.classes, recipe.seed, device)
         .load_file(&model_path, &recorder, device)
-        .map_err(|e| TrainError::io(&model_path, e))?;
-    Ok((model, preprocessing, info))
+        .map_err(|e| TrainError::io(&model_path, e))
 }
 
 /// What a finished run directory keeps besides its model.
