@@ -6,7 +6,7 @@ pub const RECIPE: &str = "recipe.json";
 pub const RUN: &str = "run.json";
 /// The preprocessing fitted on the training split.
 pub const PREPROCESSING: &str = "preprocessing.json";
-/// The kept model's parameters (Burn named MessagePack, full precision).
+/// The kept model's parameters (Burn named MessagePack, full precision; read by [`crate::ModelFile`]).
 pub const MODEL: &str = "model.mpk";
 /// Learning curve as CSV ([`crate::curves_csv`]), appended at every validation while training.
 pub const CURVES_CSV: &str = "curves.csv";

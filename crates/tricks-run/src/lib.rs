@@ -11,6 +11,7 @@ mod error;
 pub mod fault;
 pub mod files;
 mod info;
+pub mod model_file;
 mod report;
 mod seeds;
 mod write;
@@ -19,6 +20,7 @@ pub use curves::{CurvePoint, ValidationMeasure, curve_row, curves_csv, curves_he
 pub use dir::{RunDir, RunState, run_state};
 pub use error::RunFileError;
 pub use info::{BURN_VERSION, RunInfo};
+pub use model_file::{ModelFile, ModelTensor};
 pub use report::{LevelReport, LikelihoodReport, Report, TestScore};
 pub use seeds::{SeedRun, SeedsReport};
 pub use write::{append_text, read_json, write_atomic, write_json};
