@@ -74,10 +74,16 @@ pub fn resolve(name_or_file: &str) -> Result<CheckedRecipe, RecipeError> {
 }
 
 fn from_file(path: &Path) -> Result<Recipe, RecipeError> {
-    let invalid = |message: String| RecipeError::Invalid { source_name: path.display().to_string(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| invalid(e.to_string()))?;
-    let is_toml = path.extension().is_some_and(|e| e == "toml");
-    if is_toml { toml::from_str(&text).map_err(|e| invalid(e.to_string())) } else { serde_json::from_str(&text).map_err(|e| invalid(e.to_string())) }
+    let text = std::fs::read_to_string(path).map_err(|e| RecipeError::Invalid { source_name: path.display().to_string(), message: e.to_string() })?;
+    parse(path, &text)
+}
+
+/// The recipe in `text`, the contents of the recipe file `origin`: TOML when its name ends in `.toml`, JSON
+/// otherwise; unchecked ([`Recipe::check`] next). `origin` names the text in errors.
+pub fn parse(origin: &Path, text: &str) -> Result<Recipe, RecipeError> {
+    let invalid = |message: String| RecipeError::Invalid { source_name: origin.display().to_string(), message };
+    let is_toml = origin.extension().is_some_and(|e| e == "toml");
+    if is_toml { toml::from_str(text).map_err(|e| invalid(e.to_string())) } else { serde_json::from_str(text).map_err(|e| invalid(e.to_string())) }
 }
 
 /// Every field of `recipe` as (dotted path, value, source), for `tricks recipes`. A value that differs

@@ -12,8 +12,7 @@ pub const MAX_CLASSES: usize = 1000;
 
 /// Parse the file at `path` (raw or gzip).
 pub(crate) fn load_file(path: &Path, label: &LabelColumn, header: &Header) -> Result<Dataset, DataError> {
-    let bytes = crate::file::read_maybe_gz(path)?;
-    parse(path, bytes, label, header)
+    parse(path, crate::file::read_file(path)?, label, header)
 }
 
 /// One field: trimmed, without one pair of surrounding double quotes.
@@ -22,8 +21,19 @@ fn clean(field: &str) -> &str {
     t.strip_prefix('"').and_then(|s| s.strip_suffix('"')).map(str::trim).unwrap_or(t)
 }
 
-/// Parse CSV `bytes` (raw or gzip; a no-op check when already decompressed); `origin` names them in errors.
-pub(crate) fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header) -> Result<Dataset, DataError> {
+/// Parse the bytes of a CSV file (raw or gzip, detected by its magic bytes) as [`load`](crate::load) reads
+/// a CSV data source: numeric features, the label in column `label` (a non-negative integer below
+/// [`MAX_CLASSES`]), a header row present, absent or detected (a first row with a non-numeric feature);
+/// `origin` names the bytes in errors.
+///
+/// ```
+/// use std::path::Path;
+/// use tricks_data::{Header, LabelColumn, parse_csv};
+/// let data = parse_csv(Path::new("inline.csv"), b"x,y,class\n0.5,1,0\n2,3,1\n".to_vec(), &LabelColumn::Last, &Header::Detect)?;
+/// assert_eq!((data.len(), data.dim, data.classes), (2, 2, 2));
+/// # Ok::<(), tricks_data::DataError>(())
+/// ```
+pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header) -> Result<Dataset, DataError> {
     let bytes = crate::file::decompress_if_gz(origin, bytes)?;
     let path = || origin.to_path_buf();
 

@@ -1,5 +1,5 @@
-//! Reading a whole file into memory, decompressing it when it is gzip (detected by its magic bytes,
-//! whatever its name).
+//! Reading a whole file into memory, and decompressing bytes when they are gzip (detected by their magic
+//! bytes, whatever the file's name).
 
 use std::io::Read;
 use std::path::Path;
@@ -15,16 +15,15 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// make us allocate gigabytes).
 const MAX_SIZE_HINT: usize = 1 << 30;
 
-/// The bytes of `path`, decompressed if they are gzip.
-pub(crate) fn read_maybe_gz(path: &Path) -> Result<Vec<u8>, DataError> {
-    let bytes = std::fs::read(path).map_err(|source| {
+/// The bytes of `path` as they are on disk.
+pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, DataError> {
+    std::fs::read(path).map_err(|source| {
         if source.kind() == std::io::ErrorKind::NotFound {
             DataError::NotFound { path: path.to_path_buf(), hint: "check the path".to_string() }
         } else {
             DataError::Io { path: path.to_path_buf(), source }
         }
-    })?;
-    decompress_if_gz(path, bytes)
+    })
 }
 
 /// `bytes` decompressed if they start with the gzip magic, else unchanged; `path` names them in errors.

@@ -58,9 +58,10 @@ fn header(path: &Path, bytes: &[u8], magic: u32, what: &'static str, dims: usize
     Ok((0..dims).map(|d| be_u32(bytes, 4 + 4 * d) as usize).collect())
 }
 
-/// Check that the body holds exactly `count` bytes after a `header_len`-byte header.
+/// Check that the body holds exactly `count` bytes after a `header_len`-byte header (`u64::MAX` for a
+/// count the header's sizes overflow: no file is that long).
 fn check_len(path: &Path, bytes: &[u8], header_len: usize, count: u64, detail: String) -> Result<(), DataError> {
-    let expected = header_len as u64 + count;
+    let expected = count.saturating_add(header_len as u64);
     if bytes.len() as u64 != expected {
         return Err(DataError::IdxTruncated { path: path.to_path_buf(), expected, actual: bytes.len() as u64, detail });
     }
@@ -80,11 +81,18 @@ pub struct IdxImages {
 
 /// Read an IDX image file (magic 0x00000803), raw or gzip.
 pub fn read_images(path: &Path) -> Result<IdxImages, DataError> {
-    let bytes = crate::file::read_maybe_gz(path)?;
-    let dims = header(path, &bytes, IMAGE_MAGIC, "an IDX image file", 3)?;
+    parse_images(path, crate::file::read_file(path)?)
+}
+
+/// Parse the bytes of an IDX image file (magic 0x00000803), raw or gzip (detected by its magic bytes), as
+/// [`read_images`] does after reading the file; `origin` names them in errors.
+pub fn parse_images(origin: &Path, bytes: Vec<u8>) -> Result<IdxImages, DataError> {
+    let bytes = crate::file::decompress_if_gz(origin, bytes)?;
+    let dims = header(origin, &bytes, IMAGE_MAGIC, "an IDX image file", 3)?;
     let (n, rows, cols) = (dims[0], dims[1], dims[2]);
-    let count = n as u64 * rows as u64 * cols as u64;
-    check_len(path, &bytes, 16, count, format!("16-byte header + {n} images of {rows}x{cols} bytes"))?;
+    // Three 32-bit sizes: their product may not fit in 64 bits (a damaged header).
+    let count = (n as u64).saturating_mul(rows as u64).saturating_mul(cols as u64);
+    check_len(origin, &bytes, 16, count, format!("16-byte header + {n} images of {rows}x{cols} bytes"))?;
     let scale: [f32; 256] = std::array::from_fn(|b| b as f32 / 255.0);
     let pixels = bytes[16..].iter().map(|&b| scale[usize::from(b)]).collect();
     Ok(IdxImages { count: n, shape: (rows, cols), pixels })
@@ -92,9 +100,15 @@ pub fn read_images(path: &Path) -> Result<IdxImages, DataError> {
 
 /// Read an IDX label file (magic 0x00000801), raw or gzip.
 pub fn read_labels(path: &Path) -> Result<Vec<u32>, DataError> {
-    let bytes = crate::file::read_maybe_gz(path)?;
-    let n = header(path, &bytes, LABEL_MAGIC, "an IDX label file", 1)?[0];
-    check_len(path, &bytes, 8, n as u64, format!("8-byte header + {n} one-byte labels"))?;
+    parse_labels(path, crate::file::read_file(path)?)
+}
+
+/// Parse the bytes of an IDX label file (magic 0x00000801), raw or gzip (detected by its magic bytes), as
+/// [`read_labels`] does after reading the file; `origin` names them in errors.
+pub fn parse_labels(origin: &Path, bytes: Vec<u8>) -> Result<Vec<u32>, DataError> {
+    let bytes = crate::file::decompress_if_gz(origin, bytes)?;
+    let n = header(origin, &bytes, LABEL_MAGIC, "an IDX label file", 1)?[0];
+    check_len(origin, &bytes, 8, n as u64, format!("8-byte header + {n} one-byte labels"))?;
     Ok(bytes[8..].iter().map(|&b| u32::from(b)).collect())
 }
 

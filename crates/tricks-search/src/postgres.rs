@@ -59,11 +59,26 @@ impl Postgres {
     /// `url` with its password, if any, replaced by `***` (in the userinfo of a URL, and as a `password`
     /// option of a URL's query or of the `key=value` form).
     pub fn redact(url: &str) -> String {
+        // Overlapping secrets (a `password=` inside a userinfo, or a userinfo inside a `password=` value)
+        // are hidden as one.
+        let mut hidden: Vec<Range<usize>> = Vec::new();
+        for range in secrets(url) {
+            match hidden.last_mut() {
+                Some(last) if range.start < last.end => last.end = last.end.max(range.end),
+                _ => hidden.push(range),
+            }
+        }
         let mut out = url.to_string();
-        for range in secrets(url).into_iter().rev() {
+        for range in hidden.into_iter().rev() {
             out.replace_range(range, "***");
         }
         out
+    }
+
+    /// `text` with every form of `url`'s password (as written, and as the client decodes it) replaced by
+    /// `***`: for a message that may quote it, as a connection error does.
+    pub fn scrub(text: &str, url: &str) -> String {
+        scrub(text, url)
     }
 
     fn missing(&self) -> SearchError {

@@ -181,10 +181,16 @@ impl Space {
     /// Read a space file: `.json` as JSON, anything else as TOML.
     pub fn read(path: &Path) -> Result<Space, SearchError> {
         let text = std::fs::read_to_string(path).map_err(|source| SearchError::Io { path: path.display().to_string(), source })?;
-        let tree: Value = if path.extension().is_some_and(|e| e == "json") {
-            serde_json::from_str(&text).map_err(|e| space_error(format!("{}: {e}", path.display())))?
+        Space::parse(path, &text)
+    }
+
+    /// The space in `text`, the contents of the space file `origin`: JSON when its name ends in `.json`,
+    /// TOML otherwise, as [`Space::read`] reads it. `origin` names the text in errors.
+    pub fn parse(origin: &Path, text: &str) -> Result<Space, SearchError> {
+        let tree: Value = if origin.extension().is_some_and(|e| e == "json") {
+            serde_json::from_str(text).map_err(|e| space_error(format!("{}: {e}", origin.display())))?
         } else {
-            toml::from_str(&text).map_err(|e| space_error(format!("{}: {e}", path.display())))?
+            toml::from_str(text).map_err(|e| space_error(format!("{}: {e}", origin.display())))?
         };
         Space::from_tree(&tree)
     }
