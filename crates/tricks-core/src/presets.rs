@@ -65,7 +65,8 @@ const DEFAULT_SOURCES: &[(&str, &str)] = &[
 pub fn resolve(name_or_file: &str) -> Result<CheckedRecipe, RecipeError> {
     let recipe = if let Some(p) = PRESETS.iter().find(|p| p.name == name_or_file) {
         (p.build)()
-    } else if Path::new(name_or_file).is_file() {
+    } else if Path::new(name_or_file).exists() {
+        // A folder or an unreadable file is named as such by the read, not called "no such file".
         from_file(Path::new(name_or_file))?
     } else {
         return Err(RecipeError::UnknownRecipe { name: name_or_file.to_string(), presets: PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", ") });

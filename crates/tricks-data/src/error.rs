@@ -26,13 +26,15 @@ pub enum DataError {
         path: PathBuf,
     },
     /// The operating system refused to read a file.
-    #[error("{}: cannot read: {source}", path.display())]
+    ///
+    /// The message holds the operating system's words; they are not also the error's `source`, so that a
+    /// printed chain (`{:#}`) says them once.
+    #[error("{}: cannot read: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// What the operating system said.
+        error: std::io::Error,
     },
     /// A file that starts like gzip but does not decompress.
     #[error(

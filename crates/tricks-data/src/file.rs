@@ -21,7 +21,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, DataError> {
         if source.kind() == std::io::ErrorKind::NotFound {
             DataError::NotFound { path: path.to_path_buf(), hint: "check the path".to_string() }
         } else {
-            DataError::Io { path: path.to_path_buf(), source }
+            DataError::Io { path: path.to_path_buf(), error: source }
         }
     })
 }
