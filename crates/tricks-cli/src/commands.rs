@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use burn::tensor::backend::AutodiffBackend;
 use tricks_core::presets::{PRESETS, describe, resolve};
 use tricks_core::{CheckedRecipe, Recipe, apply_overrides};
-use tricks_data::{DataSource, Header};
+use tricks_data::DataSource;
 use tricks_run::{RunState, run_state};
 use tricks_train::{OverfitReport, Progress, Report, RunInfo, RunOptions, Silent, TestScore, files, read_json};
 
@@ -15,12 +15,7 @@ use crate::bar::Bars;
 use crate::{DataArgs, EvalArgs, GradcheckArgs, HeaderArg, OverfitArgs, RecipeArgs, TrainArgs};
 
 pub(crate) fn data_source(spec: &str, label_column: Option<&str>, header: HeaderArg) -> Result<DataSource> {
-    let header = match header {
-        HeaderArg::Detect => Header::Detect,
-        HeaderArg::Yes => Header::Present,
-        HeaderArg::No => Header::Absent,
-    };
-    Ok(DataSource::from_flags(spec, label_column, header)?)
+    Ok(DataSource::from_flags(spec, label_column, header.into())?)
 }
 
 fn progress(quiet: bool) -> Box<dyn Progress> {
@@ -155,7 +150,7 @@ impl OnBackend for EvalJob {
 
 /// `tricks eval`.
 pub fn eval(args: EvalArgs) -> Result<()> {
-    let info: RunInfo = read_json(&args.run, files::RUN)?;
+    let info = tricks_train::finished_run(&args.run)?;
     let source = match &args.data {
         Some(spec) => data_source(spec, args.label_column.as_deref(), args.header)?,
         None => info.source, // exactly the data the run was trained on

@@ -5,6 +5,7 @@ mod bar;
 mod commands;
 mod ensemble;
 mod lr_find;
+mod predict;
 mod search;
 mod seeds;
 
@@ -54,6 +55,12 @@ enum Command {
     Ensemble(ensemble::EnsembleArgs),
     /// The largest stable initial learning rate (chapter p.5, p.8-9): start large, divide by 3 on divergence.
     LrFind(lr_find::LrFindArgs),
+    /// Apply a run's model, with its own preprocessing, to new data: class probabilities (or a hidden layer's
+    /// representation) per example; with labels, the accuracy and a confusion matrix.
+    Predict(predict::PredictArgs),
+    /// Write a run's model for other programs: safetensors, tensors by module path, recipe and
+    /// preprocessing as metadata.
+    Export(predict::ExportArgs),
     /// List the preset recipes with every value and its source, or one preset or recipe file in full.
     Recipes {
         /// Show only this preset, or the recipe in this JSON or TOML file, resolved and checked.
@@ -91,6 +98,16 @@ enum HeaderArg {
     Detect,
     Yes,
     No,
+}
+
+impl From<HeaderArg> for tricks_data::Header {
+    fn from(header: HeaderArg) -> Self {
+        match header {
+            HeaderArg::Detect => tricks_data::Header::Detect,
+            HeaderArg::Yes => tricks_data::Header::Present,
+            HeaderArg::No => tricks_data::Header::Absent,
+        }
+    }
 }
 
 /// Compute backend.
@@ -205,6 +222,8 @@ fn main() -> ExitCode {
         Command::Search(args) => search::search(args),
         Command::LrFind(args) => lr_find::lr_find(args),
         Command::Ensemble(args) => ensemble::ensemble(args),
+        Command::Predict(args) => predict::predict(args),
+        Command::Export(args) => predict::export(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -207,7 +207,7 @@ const ROWS: &[Row] = &[
         setup: |_, d| fs::write(d.join("run"), "").unwrap(),
         args: &["train", "--quiet", "--set", "model.hidden=[8]", "--set", EPOCH, "--out", "run"],
         code: 1,
-        messages: &["run: the run directory already exists and is not empty; choose another --out"],
+        messages: &["run: exists and is not a folder; choose another --out"],
     },
     // Recipes.
     Row {

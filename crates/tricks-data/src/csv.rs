@@ -52,7 +52,8 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
     };
     let first_fields: Vec<&str> = first_text.split(',').map(clean).collect();
     let columns = first_fields.len();
-    if columns < 2 {
+    let needed = if *label == LabelColumn::Absent { 1 } else { 2 };
+    if columns < needed {
         return Err(DataError::LabelColumn {
             path: path(),
             detail: format!(
@@ -73,7 +74,7 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
                 detail: format!("label column index {i} is out of range: the file has {columns} columns (0..={})", columns - 1),
             });
         }
-        LabelColumn::Name(_) => None,
+        LabelColumn::Name(_) | LabelColumn::Absent => None,
     };
     let has_header = match header {
         Header::Present => true,
@@ -81,7 +82,8 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
         Header::Detect => first_fields.iter().enumerate().any(|(c, f)| Some(c) != label_by_position && !numeric(f)),
     };
     let label_col = match (label, label_by_position) {
-        (_, Some(c)) => c,
+        (_, Some(c)) => Some(c),
+        (LabelColumn::Absent, None) => None,
         (LabelColumn::Name(name), None) => {
             if !has_header {
                 return Err(DataError::LabelColumn {
@@ -92,16 +94,16 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
                     ),
                 });
             }
-            first_fields.iter().position(|f| f == name).ok_or_else(|| DataError::LabelColumn {
+            Some(first_fields.iter().position(|f| f == name).ok_or_else(|| DataError::LabelColumn {
                 path: path(),
                 detail: format!("no column named {name:?} in the header; the columns are: {}", first_fields.join(", ")),
-            })?
+            })?)
         }
         (_, None) => unreachable!("only a named label column has no position yet"),
     };
     let data_lines = if has_header { &lines[1..] } else { &lines[..] };
 
-    let dim = columns - 1;
+    let dim = columns - usize::from(label_col.is_some());
     let mut features = Vec::with_capacity(data_lines.len() * dim);
     let mut labels = Vec::with_capacity(data_lines.len());
     for &(line, text) in data_lines {
@@ -111,7 +113,7 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
             if found > columns {
                 continue;
             }
-            if c == label_col {
+            if Some(c) == label_col {
                 labels.push(parse_label(origin, line, field)?);
                 continue;
             }
@@ -124,11 +126,14 @@ pub fn parse(origin: &Path, bytes: Vec<u8>, label: &LabelColumn, header: &Header
         if found != columns {
             return Err(DataError::CsvRagged { path: path(), line, expected: columns, found });
         }
+        if label_col.is_none() {
+            labels.push(0);
+        }
     }
     if labels.is_empty() {
         return Err(DataError::Empty { path: path(), detail: "no data rows after the header".into() });
     }
-    let classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
+    let classes = if label_col.is_some() { labels.iter().max().map_or(0, |&m| m as usize + 1) } else { 0 };
     Ok(Dataset { features, labels, dim, classes, image_shape: None })
 }
 

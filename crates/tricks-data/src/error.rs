@@ -232,4 +232,17 @@ pub enum DataError {
         /// The allowed range, e.g. "(0, 1]".
         allowed: &'static str,
     },
+    /// New examples (to apply a model to) whose width differs from the model's.
+    #[error(
+        "{}: {found} columns; the model takes {expected} features: give {expected} columns, or {} with a label column",
+        path.display(), expected + 1
+    )]
+    Width {
+        /// The file.
+        path: PathBuf,
+        /// Features the model takes.
+        expected: usize,
+        /// Columns found.
+        found: usize,
+    },
 }

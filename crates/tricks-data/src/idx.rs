@@ -113,7 +113,7 @@ pub fn parse_labels(origin: &Path, bytes: Vec<u8>) -> Result<Vec<u32>, DataError
 }
 
 /// One set: images and labels, checked to agree.
-fn read_set(dir: &Path, stem: &str, name: &str) -> Result<(Dataset, PathBuf), DataError> {
+pub(crate) fn read_set(dir: &Path, stem: &str, name: &str) -> Result<(Dataset, PathBuf), DataError> {
     let images_path = find(dir, &format!("{name} images"), &format!("{stem}-images"), "idx3-ubyte")?;
     let labels_path = find(dir, &format!("{name} labels"), &format!("{stem}-labels"), "idx1-ubyte")?;
     let IdxImages { count: n, shape, pixels: features } = read_images(&images_path)?;

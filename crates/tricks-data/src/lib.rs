@@ -27,7 +27,7 @@ pub use digits::{DIGITS_ATTRIBUTION, embedded_digits};
 pub use error::DataError;
 pub use idx::{IMAGE_MAGIC, IdxImages, LABEL_MAGIC, parse_images, parse_labels, read_images, read_labels};
 pub use preprocess::{FittedPreprocessing, Knots, MAX_QUANTILES, MIN_STD};
-pub use source::{DataSource, FASHION_MNIST_DIR, Header, LabelColumn, load};
+pub use source::{DataSource, Examples, FASHION_MNIST_DIR, Header, LabelColumn, load, load_examples};
 pub use split::{DATA_SEED, MIN_ROWS_TO_SPLIT, bootstrap_indices, permutation, split_sizes};
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::split;
-use crate::{DataDescription, DataError, Splits};
+use crate::{DataDescription, DataError, Dataset, Splits};
 
 /// Folder where Debian's `dataset-fashion-mnist` package installs the four IDX files.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
@@ -42,6 +42,9 @@ pub enum LabelColumn {
     Index(usize),
     /// The column with this name in the header row.
     Name(String),
+    /// No label column: every column is a feature, and every label is 0 with `classes` 0 (new examples
+    /// to apply a model to, [`load_examples`]).
+    Absent,
 }
 
 /// Whether a CSV file's first row is a header (as JSON: `"detect"`, `"present"`, `"absent"`).
@@ -151,4 +154,70 @@ fn load_csv(path: &Path, label: &LabelColumn, header: &Header) -> Result<Splits,
         attribution: None,
     };
     Ok(Splits { train, valid, test, description })
+}
+
+/// Examples to apply a trained model to (`tricks predict`): every row of a file, unsplit.
+#[derive(Debug, Clone)]
+pub struct Examples {
+    /// The examples; their labels are all 0 when `labelled` is false.
+    pub data: Dataset,
+    /// Whether the file gave labels.
+    pub labelled: bool,
+}
+
+/// Read new examples of `dim` features from `path`: a CSV file (raw or `.gz`) of `dim` columns (no labels) or
+/// `dim + 1` (the label in column `label`, as in training); an IDX image file (raw or gzip), with the labels
+/// of the IDX label file beside it when there is one (`…-images-idx3-ubyte` → `…-labels-idx1-ubyte`); or an
+/// IDX folder's test images and labels (`t10k-…`).
+pub fn load_examples(path: &Path, dim: usize, label: &LabelColumn, header: &Header) -> Result<Examples, DataError> {
+    if !path.exists() {
+        return Err(DataError::NotFound { path: path.to_path_buf(), hint: "give a .csv or .csv.gz file, an IDX image file, or an IDX folder".into() });
+    }
+    if path.is_dir() {
+        let (mut data, _) = crate::idx::read_set(path, "t10k", "test")?;
+        data.classes = data.labels.iter().max().map_or(0, |&m| m as usize + 1);
+        return Ok(Examples { data, labelled: true });
+    }
+    let bytes = crate::file::decompress_if_gz(path, crate::file::read_file(path)?)?;
+    if bytes.len() >= 4 && bytes[..4] == crate::IMAGE_MAGIC.to_be_bytes() {
+        let images = crate::parse_images(path, bytes)?;
+        let image_shape = Some(images.shape);
+        let labels_path = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .filter(|n| n.contains("images-idx3"))
+            .map(|n| path.with_file_name(n.replace("images-idx3", "labels-idx1")));
+        let (labels, labelled) = match labels_path.filter(|p| p.is_file()) {
+            Some(labels_path) => {
+                let labels = crate::read_labels(&labels_path)?;
+                if labels.len() != images.count {
+                    return Err(DataError::IdxCountMismatch {
+                        images: path.to_path_buf(),
+                        image_count: images.count,
+                        labels: labels_path,
+                        label_count: labels.len(),
+                    });
+                }
+                (labels, true)
+            }
+            None => (vec![0; images.count], false),
+        };
+        let classes = labels.iter().max().map_or(0, |&m| m as usize + 1);
+        let data = Dataset { features: images.pixels, labels, dim: images.shape.0 * images.shape.1, classes, image_shape };
+        return Ok(Examples { data, labelled });
+    }
+    let name = path.to_string_lossy().to_lowercase();
+    if !(name.ends_with(".csv") || name.ends_with(".csv.gz")) {
+        return Err(DataError::Unsupported { path: path.to_path_buf() });
+    }
+    let first_line = bytes.split(|&b| b == b'\n').map(|l| String::from_utf8_lossy(l).trim().to_string()).find(|l| !l.is_empty());
+    let columns = first_line.map_or(0, |l| l.split(',').count());
+    let label = match columns {
+        c if c == dim => LabelColumn::Absent,
+        c if c == dim + 1 => label.clone(),
+        found => return Err(DataError::Width { path: path.to_path_buf(), expected: dim, found }),
+    };
+    let labelled = label != LabelColumn::Absent;
+    let data = crate::csv::parse(path, bytes, &label, header)?;
+    Ok(Examples { data, labelled })
 }

@@ -1,6 +1,6 @@
 //! Pictures for tricks runs, written as PNG files: learning curves against examples seen
 //! ("age", chapter p.22), tiled first-layer filters (p.22-23), per-layer histograms, general
-//! line charts, charts of dots, banded lines and box plots for hyper-parameter searches, grids
+//! line charts, confusion matrices, charts of dots, banded lines and box plots for hyper-parameter searches, grids
 //! of monitoring statistics and histograms over time, and 2-D t-SNE maps of a layer's
 //! representation coloured by class.
 //!
@@ -11,6 +11,7 @@
 
 mod atomic;
 mod chart;
+mod confusion;
 mod curves;
 mod embedding;
 mod error;
@@ -22,6 +23,7 @@ mod style;
 mod tiles;
 
 pub use chart::{BoxAt, Chart, Dots, Line, chart};
+pub use confusion::{MAX_CONFUSION_CLASSES, confusion};
 pub use curves::learning_curves;
 pub use embedding::{MIN_TSNE_POINTS, class_scatter, tsne_2d};
 pub use error::PlotError;

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file.
         path: PathBuf,
-        /// The operating system's error.
-        source: std::io::Error,
+        /// The operating system's error (in the message only, so that a printed chain says it once).
+        error: std::io::Error,
     },
     /// A file exists but its content is not what it should be (corrupt JSON, ragged CSV, not a PNG).
     #[error("{}: {message}", path.display())]
@@ -34,7 +34,7 @@ pub enum ReportError {
 impl ReportError {
     /// An I/O error about `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io { path: path.into(), source }
+        Self::Io { path: path.into(), error: source }
     }
 
     /// A content error about `path`.

@@ -43,6 +43,9 @@ pub struct RunDir {
 impl RunDir {
     /// Start the run directory `target`, which must not exist yet or be an empty folder.
     pub fn create(target: &Path) -> Result<Self, RunFileError> {
+        if target.exists() && !target.is_dir() {
+            return Err(RunFileError::new(target, "exists and is not a folder; choose another --out"));
+        }
         let non_empty = target.exists() && fs::read_dir(target).map(|mut d| d.next().is_some()).unwrap_or(true);
         if non_empty {
             let hint = match run_state(target) {

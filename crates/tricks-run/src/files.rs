@@ -8,6 +8,8 @@ pub const RUN: &str = "run.json";
 pub const PREPROCESSING: &str = "preprocessing.json";
 /// The kept model's parameters (Burn named MessagePack, full precision; read by [`crate::ModelFile`]).
 pub const MODEL: &str = "model.mpk";
+/// The model exported by `tricks export` (safetensors), when written into the run directory.
+pub const SAFETENSORS: &str = "model.safetensors";
 /// Learning curve as CSV ([`crate::curves_csv`]), appended at every validation while training.
 pub const CURVES_CSV: &str = "curves.csv";
 /// Learning curve as an image.

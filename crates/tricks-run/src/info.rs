@@ -29,4 +29,8 @@ pub struct RunInfo {
     /// The run left the test split untouched (a search trial): no test score, pictures of the validation split.
     #[serde(default)]
     pub without_test: bool,
+    /// Smallest and largest feature value of the training split before preprocessing: `tricks predict`
+    /// refuses new data far outside it. Absent in runs from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_range: Option<[f32; 2]>,
 }

@@ -1,7 +1,8 @@
 //! The run directory of tricks, declared once and Burn-free: its file names ([`files`]), the shapes of
 //! `report.json` ([`Report`]), `run.json` ([`RunInfo`]), `curves.csv` ([`CurvePoint`]) and `seeds.json` ([`SeedsReport`]), atomic writes
 //! ([`write_atomic`]), the life of a run directory ([`RunDir`]: created unfinished and locked, resumed,
-//! finished) and the checkpoint container ([`checkpoint`]). Training, the report, the search and the
+//! finished), the checkpoint container ([`checkpoint`]) and the model file read without Burn
+//! ([`ModelFile`], also written out as safetensors). Training, the report, the search and the
 //! command line all read and write run directories through this crate.
 
 pub mod checkpoint;

@@ -18,12 +18,12 @@ pub enum SearchError {
     #[error("{0}")]
     Mismatch(String),
     /// Reading a file.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file.
         path: String,
-        /// What the system said.
-        source: std::io::Error,
+        /// What the system said (in the message only, so that a printed chain says it once).
+        error: std::io::Error,
     },
 }
 

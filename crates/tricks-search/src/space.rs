@@ -180,7 +180,7 @@ impl Domain {
 impl Space {
     /// Read a space file: `.json` as JSON, anything else as TOML.
     pub fn read(path: &Path) -> Result<Space, SearchError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SearchError::Io { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|error| SearchError::Io { path: path.display().to_string(), error })?;
         Space::parse(path, &text)
     }
 

@@ -1,6 +1,7 @@
 //! Training for tricks: one SGD loop for every model (the chapter's update rule, early stopping,
 //! divergence handling), complete runs that write a reproducible run directory, and the chapter's
-//! checks (gradient check, controlled over-fitting, curves of several runs).
+//! checks (gradient check, controlled over-fitting, curves of several runs); finished runs loaded again
+//! to evaluate, predict, ensemble or export.
 
 mod compare;
 mod device_data;
@@ -15,10 +16,12 @@ mod named_parameters;
 mod outputs;
 mod overfit;
 mod polyak;
+mod predict;
 mod progress;
 mod rbm_monitor;
 mod recipe_check;
 mod run;
+mod saved;
 mod snapshot_codec;
 mod stack;
 mod step;
@@ -42,10 +45,12 @@ pub use monitor_plot::{plot_layer_histograms, plot_layer_stats};
 pub use outputs::rbm_samples;
 pub use overfit::{OVERFIT_PASS_ERROR, OverfitReport, overfit};
 pub use polyak::ParameterAverage;
+pub use predict::{Predictions, confusion_matrix, predict};
 pub use progress::{Progress, Silent};
 pub use rbm_monitor::rbm_likelihood;
 pub use recipe_check::{GRADCHECK_UPDATES, Objective, ObjectiveFn, check_recipe_gradients, check_training_gradient};
 pub use run::{RunOptions, evaluate, load_classifier, read_json, resume, run};
+pub use saved::{EXPORT_FORMAT, export, finished_run};
 pub use step::{SgdState, StepSettings, penalty_gradient, penalty_value, sgd_step};
 pub use trainable::{Trainable, classification_error, mean_over_chunks};
 pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};

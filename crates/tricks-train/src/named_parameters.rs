@@ -50,3 +50,26 @@ pub(crate) fn flat<B: Backend, const D: usize>(t: Tensor<B, D>) -> Tensor<B, 1> 
     let n = t.shape().num_elements();
     t.reshape([n])
 }
+
+/// Name (module path joined with `.`, as a model file names it) and shape of every float parameter of
+/// `model`, in visiting order.
+pub(crate) fn parameter_shapes<B: Backend, M: Module<B>>(model: &M) -> Vec<(String, Vec<usize>)> {
+    struct Shapes {
+        path: Vec<String>,
+        out: Vec<(String, Vec<usize>)>,
+    }
+    impl<B: Backend> ModuleVisitor<B> for Shapes {
+        fn enter_module(&mut self, name: &str, _container_type: &str) {
+            self.path.push(name.to_string());
+        }
+        fn exit_module(&mut self, _name: &str, _container_type: &str) {
+            self.path.pop();
+        }
+        fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<B, D>>) {
+            self.out.push((self.path.join("."), param.val().dims().to_vec()));
+        }
+    }
+    let mut shapes = Shapes { path: Vec::new(), out: Vec::new() };
+    model.visit(&mut shapes);
+    shapes.out
+}

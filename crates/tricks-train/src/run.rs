@@ -4,8 +4,6 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use burn::module::Module;
-use burn::record::{FullPrecisionSettings, NamedMpkFileRecorder};
 use burn::tensor::backend::{AutodiffBackend, Backend};
 use tricks_core::{CheckedRecipe, Model, Recipe};
 use tricks_data::{DataSource, Dataset, FittedPreprocessing, Splits};
@@ -14,6 +12,7 @@ use tricks_run::{BURN_VERSION, Report, RunDir, RunInfo, TestScore, ValidationMea
 
 use crate::device_data::RunData;
 use crate::outputs;
+use crate::saved::{Saved, SavedModel, saved};
 use crate::stack::{adopt_levels, column_means, pretrain_stack};
 use crate::{Checkpointing, DeviceSplit, Fitted, Level, Progress, TrainError, Trainable, classification_error, fit_checkpointed, rbm_likelihood};
 
@@ -62,6 +61,7 @@ pub fn run<B: AutodiffBackend>(
             source: data.clone(),
             command: options.command.clone(),
             without_test: options.without_test,
+            feature_range: crate::predict::feature_range(&splits.train),
         };
         dir.write_json(files::RUN, &info)?;
         dir.write_json(files::PREPROCESSING, &preprocessing)?;
@@ -192,7 +192,7 @@ pub fn read_json<T: serde::de::DeserializeOwned>(run_dir: &Path, name: &str) -> 
 /// The test score of the model saved in `run_dir`, on the test split of `data`, computed on `B`'s inner backend.
 pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &B::Device) -> Result<TestScore, TrainError> {
     let saved = saved(run_dir)?;
-    let Saved { recipe, preprocessing, info } = &saved;
+    let Saved { preprocessing, info, .. } = &saved;
     let splits = tricks_data::load(data)?;
     if splits.description.classes != info.data.classes || splits.test.dim != info.data.dim {
         return Err(TrainError::io(
@@ -204,22 +204,10 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
         ));
     }
     let test = DeviceSplit::<B::InnerBackend>::classification(&preprocessing.apply(&splits.test), device);
-    let model_path = run_dir.join(files::MODEL);
-    let load = |e| TrainError::io(&model_path, e);
-    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-    let (inputs, seed) = (info.input_dim, recipe.seed);
-    Ok(match &recipe.model {
-        Model::Mlp(_) | Model::Stack(_) => {
-            TestScore::Accuracy(100.0 - classification_error(&saved_classifier::<B::InnerBackend>(run_dir, &saved, device)?, &test))
-        }
-        Model::AutoEncoder(spec) => {
-            let model = AutoEncoder::<B::InnerBackend>::new(spec, inputs, seed, device).load_file(&model_path, &recorder, device).map_err(load)?;
-            TestScore::ReconstructionError(<AutoEncoder<B> as Trainable<B>>::validation_error(&model, &test))
-        }
-        Model::Rbm(spec) => {
-            let model = Rbm::<B::InnerBackend>::new(spec, inputs, &vec![0.5; inputs], seed, device).load_file(&model_path, &recorder, device).map_err(load)?;
-            TestScore::ReconstructionError(<Rbm<B> as Trainable<B>>::validation_error(&model, &test))
-        }
+    Ok(match saved.model::<B::InnerBackend>(run_dir, device)? {
+        SavedModel::Classifier(model) => TestScore::Accuracy(100.0 - classification_error(&model, &test)),
+        SavedModel::AutoEncoder(model) => TestScore::ReconstructionError(<AutoEncoder<B> as Trainable<B>>::validation_error(&model, &test)),
+        SavedModel::Rbm(model) => TestScore::ReconstructionError(<Rbm<B> as Trainable<B>>::validation_error(&model, &test)),
     })
 }
 
@@ -227,35 +215,8 @@ pub fn evaluate<B: AutodiffBackend>(run_dir: &Path, data: &DataSource, device: &
 /// preprocessing and facts.
 pub fn load_classifier<B: Backend>(run_dir: &Path, device: &B::Device) -> Result<(Mlp<B>, FittedPreprocessing, RunInfo), TrainError> {
     let saved = saved(run_dir)?;
-    let model = saved_classifier(run_dir, &saved, device)?;
+    let model = saved.classifier(run_dir, device)?;
     Ok((model, saved.preprocessing, saved.info))
-}
-
-/// The classifier saved in `run_dir`, built as `saved` describes it.
-fn saved_classifier<B: Backend>(run_dir: &Path, saved: &Saved, device: &B::Device) -> Result<Mlp<B>, TrainError> {
-    let Saved { recipe, info, .. } = saved;
-    let spec =
-        recipe.model.classifier().ok_or_else(|| TrainError::io(run_dir, format!("recipe `{}` trains no classifier (an MLP or a stack)", recipe.name)))?;
-    let model_path = run_dir.join(files::MODEL);
-    let recorder = NamedMpkFileRecorder::<FullPrecisionSettings>::new();
-    Mlp::<B>::new(&spec, info.input_dim, info.data.classes, recipe.seed, device)
-        .load_file(&model_path, &recorder, device)
-        .map_err(|e| TrainError::io(&model_path, e))
-}
-
-/// What a finished run directory keeps besides its model.
-struct Saved {
-    recipe: Recipe,
-    preprocessing: FittedPreprocessing,
-    info: RunInfo,
-}
-
-/// The recipe, preprocessing and facts of the finished run `run_dir`.
-fn saved(run_dir: &Path) -> Result<Saved, TrainError> {
-    if tricks_run::run_state(run_dir) != tricks_run::RunState::Finished {
-        return Err(TrainError::io(run_dir, "not a finished run directory (no report.json, or still UNFINISHED)"));
-    }
-    Ok(Saved { recipe: read_json(run_dir, files::RECIPE)?, preprocessing: read_json(run_dir, files::PREPROCESSING)?, info: read_json(run_dir, files::RUN)? })
 }
 
 fn prepared(splits: &Splits, preprocessing: &FittedPreprocessing) -> [Dataset; 3] {
