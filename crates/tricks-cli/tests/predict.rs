@@ -66,7 +66,9 @@ fn python() -> Option<PathBuf> {
 fn python_check(python: &Path, model: &Path, data: &Path, predictions: &Path) -> String {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../python/check_export.py");
     let o = Command::new(python).arg(script).args([model, data, predictions]).output().expect("python runs");
-    ok(o)
+    let said = ok(o);
+    eprintln!("python/check_export.py on {}: {said}", data.display());
+    said
 }
 
 #[test]

@@ -15,6 +15,10 @@ const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// make us allocate gigabytes).
 const MAX_SIZE_HINT: usize = 1 << 30;
 
+/// Deflate expands at most about 1032 to 1: a size hint beyond that is a lie (a 30-byte file could
+/// otherwise reserve a gigabyte).
+const MAX_DEFLATE_RATIO: usize = 1032;
+
 /// The bytes of `path` as they are on disk.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>, DataError> {
     std::fs::read(path).map_err(|source| {
@@ -37,7 +41,8 @@ pub(crate) fn decompress_if_gz(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>, D
         .checked_sub(4)
         .map(|at| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize)
         .unwrap_or(0)
-        .min(MAX_SIZE_HINT);
+        .min(MAX_SIZE_HINT)
+        .min(bytes.len().saturating_mul(MAX_DEFLATE_RATIO));
     let mut out = Vec::with_capacity(hint);
     MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out).map_err(|e| DataError::Gzip { path: path.to_path_buf(), detail: e.to_string() })?;
     Ok(out)

@@ -1,6 +1,6 @@
 //! A CSV data file (raw or gzip), as `tricks train --data FILE.csv` reads it. The first byte chooses the
 //! options: header present, absent or detected (`--header`), and the label column: last, by index, or
-//! by name (`--label-column`).
+//! by name (`--label-column`), or none (new examples for `tricks predict`).
 
 use std::path::Path;
 
@@ -18,15 +18,21 @@ fn main() {
             1 => Header::Present,
             _ => Header::Absent,
         };
-        let label = match (option / 3) % 4 {
+        let label = match (option / 3) % 5 {
             0 => LabelColumn::Last,
-            1 => LabelColumn::Index(usize::from(option / 12 % 8)),
-            2 => LabelColumn::Name(NAMES[usize::from(option / 12 % 4)].to_string()),
+            1 => LabelColumn::Index(usize::from(option / 15 % 8)),
+            2 => LabelColumn::Name(NAMES[usize::from(option / 15 % 4)].to_string()),
+            3 => LabelColumn::Absent,
             _ => LabelColumn::Index(usize::MAX),
         };
+        let labelled = label != LabelColumn::Absent;
         if let Ok(set) = tricks_data::parse_csv(Path::new("fuzz.csv"), bytes.to_vec(), &label, &header) {
             assert_eq!(set.features.len(), set.len() * set.dim);
-            assert!(set.labels.iter().all(|&l| (l as usize) < set.classes));
+            if labelled {
+                assert!(set.labels.iter().all(|&l| (l as usize) < set.classes));
+            } else {
+                assert!(set.classes == 0 && set.labels.iter().all(|&l| l == 0));
+            }
         }
     });
 }
