@@ -31,9 +31,9 @@ pub const VISIBLE_MEAN_CLAMP: f64 = 1e-3;
 pub struct Rbm<B: Backend> {
     /// Weights W, shape [visible, hidden] (as Burn's `Linear`: hidden input = vW + c).
     pub weight: Param<Tensor<B, 2>>,
-    /// Visible biases b, shape [visible].
+    /// Visible biases b, shape `[visible]`.
     pub visible_bias: Param<Tensor<B, 1>>,
-    /// Hidden biases c, shape [hidden].
+    /// Hidden biases c, shape `[hidden]`.
     pub hidden_bias: Param<Tensor<B, 1>>,
     #[module(skip)]
     visible: VisibleUnits,
@@ -264,7 +264,7 @@ impl<B: Backend> Rbm<B> {
     }
 
     /// Reconstruction error of one mean-field up-down pass, v → p(h|v) → E[v|h]: the mean over examples of
-    /// Σ_i (v_i − v̂_i)², shape [1]. A monitor "to use but not trust" (HG §5).
+    /// Σ_i (v_i − v̂_i)², shape `[1]`. A monitor "to use but not trust" (HG §5).
     pub fn reconstruction_error(&self, v: Tensor<B, 2>) -> Tensor<B, 1> {
         let f = Frozen::of(self);
         let v = v.detach();
