@@ -90,14 +90,14 @@ pub fn train(args: TrainArgs) -> Result<()> {
     };
     let score = report.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
     let valid = report.valid_score();
-    println!(
+    say!(
         "{score} · {valid} · {} epochs · {} examples · {:.1} s{}",
         report.epochs,
         report.examples_seen,
         report.seconds,
         if report.restarts > 0 { format!(" · {} restarts, ε0 = {:.3e}", report.restarts, report.learning_rate) } else { String::new() }
     );
-    println!("run directory: {}", report.run_dir.display());
+    say!("run directory: {}", report.run_dir.display());
     Ok(())
 }
 
@@ -158,18 +158,18 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     let score = dispatch(args.backend, EvalJob { run: args.run.clone(), data: source })?;
     let reported: Report = read_json(&args.run, files::REPORT).context("reading the run's report")?;
     let reported = reported.test_score().map_or_else(|| "no test score".into(), |s| s.to_string());
-    println!("{score} (the run reported {reported})");
+    say!("{score} (the run reported {reported})");
     Ok(())
 }
 
 /// `tricks recipes`: every preset, or one preset or recipe file, each value with its source.
 pub fn recipes(name: Option<&str>) -> Result<()> {
     let show = |title: String, recipe: &Recipe, source: &str| {
-        println!("{title}");
+        say!("{title}");
         for (field, value, source) in describe(recipe, source) {
-            println!("    {field:<36} {value:<28} {source}");
+            say!("    {field:<36} {value:<28} {source}");
         }
-        println!();
+        say!("");
     };
     match name {
         Some(file) if !PRESETS.iter().any(|p| p.name == file) => show(format!("{file} — recipe file, checked"), &*resolve(file)?, file),
@@ -185,7 +185,7 @@ pub fn recipes(name: Option<&str>) -> Result<()> {
 /// `tricks plot`.
 pub fn plot(runs: &[PathBuf], out: &std::path::Path) -> Result<()> {
     tricks_train::plot_runs(runs, out)?;
-    println!("wrote {}", out.display());
+    say!("wrote {}", out.display());
     Ok(())
 }
 
@@ -212,14 +212,14 @@ pub fn overfit(args: OverfitArgs) -> Result<()> {
     let source = data_source(&data, label_column.as_deref(), header)?;
     let job = OverfitJob { recipe, data: source, examples: args.examples, epochs: args.epochs, quiet: args.quiet };
     let r = dispatch(args.backend, job)?;
-    println!("training error on {} examples after {} epochs: {:.2} %", r.examples, r.epochs, r.train_error);
+    say!("training error on {} examples after {} epochs: {:.2} %", r.examples, r.epochs, r.train_error);
     if r.passed {
-        println!("the recipe can fit a small subset (chapter p.21-22)");
+        say!("the recipe can fit a small subset (chapter p.21-22)");
         return Ok(());
     }
-    println!("the recipe cannot fit a small subset; suspect, most likely first:");
+    say!("the recipe cannot fit a small subset; suspect, most likely first:");
     for s in &r.suspects {
-        println!("  - {s}");
+        say!("  - {s}");
     }
     anyhow::bail!("over-fitting check failed ({:.2} % > {} %)", r.train_error, tricks_train::OVERFIT_PASS_ERROR)
 }
@@ -230,16 +230,22 @@ pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
     let DataArgs { data, label_column, header } = args.data;
     let source = data_source(&data, label_column.as_deref(), header)?;
     let check = tricks_train::check_recipe_gradients(&recipe, &source, args.examples, args.entries)?;
-    println!("{:<20} {:>8} {:>14} {:>6}  worst entry (backprop, centred difference)", "tensor", "entries", "max rel error", "signs");
+    say!("{:<20} {:>8} {:>14} {:>6}  worst entry (backprop, centred difference)", "tensor", "entries", "max rel error", "signs");
     for t in &check.tensors {
-        println!(
+        say!(
             "{:<20} {:>8} {:>14.3e} {:>6}  #{} ({:.6e}, {:.6e})",
-            t.path, t.entries, t.max_relative_error, t.sign_disagreements, t.worst_entry, t.worst_values.0, t.worst_values.1
+            t.path,
+            t.entries,
+            t.max_relative_error,
+            t.sign_disagreements,
+            t.worst_entry,
+            t.worst_values.0,
+            t.worst_values.1
         );
     }
     let threshold = tricks_train::GRADCHECK_THRESHOLD;
     if check.passed(threshold) {
-        println!("gradient check passed: every relative error ≤ {threshold:e}, no sign disagreement (ε = {:e}, f64)", tricks_train::GRADCHECK_EPSILON);
+        say!("gradient check passed: every relative error ≤ {threshold:e}, no sign disagreement (ε = {:e}, f64)", tricks_train::GRADCHECK_EPSILON);
         Ok(())
     } else {
         anyhow::bail!(
@@ -253,6 +259,6 @@ pub fn gradcheck(args: GradcheckArgs) -> Result<()> {
 /// `tricks report`.
 pub fn report(run: &std::path::Path) -> Result<()> {
     let page = tricks_report::write_report(run).with_context(|| format!("writing the report of {}", run.display()))?;
-    println!("{}", page.display());
+    say!("{}", page.display());
     Ok(())
 }

@@ -72,11 +72,11 @@ pub fn ensemble(args: EnsembleArgs) -> Result<()> {
     };
     let report = dispatch(args.backend, EnsembleJob { runs })?;
     let width = report.members.iter().map(|m| m.run_dir.display().to_string().len()).max().unwrap_or(0).max(6);
-    println!("{:<width$}  test accuracy", "member");
+    say!("{:<width$}  test accuracy", "member");
     for m in &report.members {
-        println!("{:<width$}  {:.2} %", m.run_dir.display().to_string(), m.test_accuracy);
+        say!("{:<width$}  {:.2} %", m.run_dir.display().to_string(), m.test_accuracy);
     }
-    println!(
+    say!(
         "ensemble of {}: test accuracy {:.2} % on {} examples (members alone: {:.2} % on average)",
         report.members.len(),
         report.test_accuracy,
@@ -85,7 +85,7 @@ pub fn ensemble(args: EnsembleArgs) -> Result<()> {
     );
     if let Some(out) = out {
         write_json(&out.join(files::ENSEMBLE), &report)?;
-        println!("ensemble: {}", out.join(files::ENSEMBLE).display());
+        say!("ensemble: {}", out.join(files::ENSEMBLE).display());
     }
     Ok(())
 }

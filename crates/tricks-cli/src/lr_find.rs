@@ -79,12 +79,12 @@ pub fn lr_find(args: LrFindArgs) -> Result<()> {
         match dispatch(args.backend, TrainJob { recipe, data: source.clone(), options, quiet: true }) {
             Ok(report) => {
                 let valid = report.selection_score();
-                println!("ε0 = {rate:.3e}: stable · {}", report.valid_score());
+                say!("ε0 = {rate:.3e}: stable · {}", report.valid_score());
                 stable.get_or_insert(rate);
                 tries.push(Try { learning_rate: rate, valid, run_dir: Some(report.run_dir) });
             }
             Err(e) if matches!(e.downcast_ref::<TrainError>(), Some(TrainError::Diverged { .. })) => {
-                println!("ε0 = {rate:.3e}: diverged");
+                say!("ε0 = {rate:.3e}: diverged");
                 tries.push(Try { learning_rate: rate, valid: None, run_dir: None });
             }
             Err(e) => return Err(e),
@@ -109,9 +109,9 @@ pub fn lr_find(args: LrFindArgs) -> Result<()> {
         &json!({ "largest_stable": stable, "range": [stable / STABLE_FACTOR, stable], "tries": tries.iter().map(|t| json!({ "learning_rate": t.learning_rate, "valid": t.valid, "run_dir": t.run_dir })).collect::<Vec<_>>() }),
     )?;
     if stable == args.start {
-        println!("note: the first ε0 tried was already stable; the largest stable one may be larger (--start)");
+        say!("note: the first ε0 tried was already stable; the largest stable one may be larger (--start)");
     }
-    println!("largest stable ε0: {stable:.3e}; the best ε0 is usually in [{:.3e}, {stable:.3e}] (chapter p.8-9)", stable / STABLE_FACTOR);
-    println!("picture: {}", args.out.join("lr_find.png").display());
+    say!("largest stable ε0: {stable:.3e}; the best ε0 is usually in [{:.3e}, {stable:.3e}] (chapter p.8-9)", stable / STABLE_FACTOR);
+    say!("picture: {}", args.out.join("lr_find.png").display());
     Ok(())
 }

@@ -1,5 +1,13 @@
 //! `tricks`: train, evaluate and inspect models with the chapter's recipes.
 
+/// `println!` for standard output that ends the process quietly when the reader has gone (`tricks … | head`),
+/// as Unix tools end on SIGPIPE, where `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say(format_args!($($arg)*))
+    };
+}
+
 mod backend;
 mod bar;
 mod commands;
@@ -207,6 +215,18 @@ struct EvalArgs {
     header: HeaderArg,
     #[arg(long, value_enum, default_value_t = BackendArg::Ndarray)]
     backend: BackendArg,
+}
+
+/// Write one line to standard output; see [`say!`].
+fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{line}") {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
 }
 
 fn main() -> ExitCode {

@@ -83,16 +83,16 @@ pub fn predict(args: PredictArgs) -> Result<()> {
         bail!("{}: label {label} in the new data; the model knows classes 0 to {}", args.data.display(), predictions.classes - 1);
     }
     tricks_run::write_atomic(&args.out, csv(&predictions, labels.as_deref()).as_bytes())?;
-    println!("{} predictions of {} written to {}", predictions.rows(), args.run.display(), args.out.display());
+    say!("{} predictions of {} written to {}", predictions.rows(), args.run.display(), args.out.display());
     if let (Some(labels), Some(predicted)) = (&labels, &predictions.predicted) {
         let matrix = confusion_matrix(labels, predicted, predictions.classes);
         let right: usize = (0..matrix.len()).map(|c| matrix[c][c]).sum();
         let accuracy = 100.0 * right as f64 / labels.len().max(1) as f64;
-        println!("accuracy {accuracy:.2} % ({right} of {})", labels.len());
-        print!("{}", table(&matrix));
+        say!("accuracy {accuracy:.2} % ({right} of {})", labels.len());
+        say!("{}", table(&matrix).trim_end());
         let picture = confusion_path(&args.out);
         tricks_plot::confusion(&picture, &matrix, &format!("{} on {}: accuracy {accuracy:.2} %", args.run.display(), args.data.display()))?;
-        println!("confusion matrix drawn in {}", picture.display());
+        say!("confusion matrix drawn in {}", picture.display());
     }
     Ok(())
 }
@@ -143,6 +143,6 @@ pub fn export(args: ExportArgs) -> Result<()> {
     let bytes = tricks_train::export::<NdArray>(&args.run, &Default::default())?;
     let out = args.out.unwrap_or_else(|| args.run.join(files::SAFETENSORS));
     tricks_run::write_atomic(&out, &bytes)?;
-    println!("{} written ({} bytes, format {})", out.display(), bytes.len(), tricks_train::EXPORT_FORMAT);
+    say!("{} written ({} bytes, format {})", out.display(), bytes.len(), tricks_train::EXPORT_FORMAT);
     Ok(())
 }

@@ -221,7 +221,7 @@ fn start(args: NewStudyArgs) -> Result<()> {
     serve(&location, &config, &args.run)?;
     let (config, trials) = load(&location)?;
     summarise(&config, &trials);
-    println!("study folder: {} (pictures and page: tricks search report {})", dir.display(), dir.display());
+    say!("study folder: {} (pictures and page: tricks search report {})", dir.display(), dir.display());
     Ok(())
 }
 
@@ -284,7 +284,7 @@ fn serve(location: &StudyLocation, config: &StudyConfig, run: &RunTrialsArgs) ->
                         if matches!(event, Event::Ended(..)) {
                             bar.inc(1);
                         }
-                        if run.quiet { println!("{line}") } else { bar.println(line) }
+                        if run.quiet { say!("{line}") } else { bar.println(line) }
                     };
                     Ok(work(store.as_mut(), &WorkerId::here(slot as u32), WorkerOptions::default(), &mut train, &mut events)?)
                 })
@@ -404,12 +404,12 @@ fn outcome_of(run_dir: &Path, level: Option<usize>) -> Outcome {
 
 /// Counts, the best trials, and the notes, on the terminal.
 fn summarise(config: &StudyConfig, trials: &[Trial]) {
-    println!("{}", headline(config, trials));
+    say!("{}", headline(config, trials));
     for s in ranked(config, trials).iter().take(TOP) {
-        println!("  trial {:>4}  valid {:>8.4}  {}", s.number, s.score, setting(&s.assignment));
+        say!("  trial {:>4}  valid {:>8.4}  {}", s.number, s.score, setting(&s.assignment));
     }
     for note in notes(config, trials) {
-        println!("  note: {note}");
+        say!("  note: {note}");
     }
 }
 
@@ -508,7 +508,7 @@ fn report(args: ReportArgs) -> Result<()> {
         chart(&out.join("compare.png"), &compare)?;
     }
     let page = search_page(&config, &trials, &out)?;
-    println!("report: {}", tricks_report::write_search_page(&out.join("search.html"), &page)?.display());
+    say!("report: {}", tricks_report::write_search_page(&out.join("search.html"), &page)?.display());
     if let Some(k) = args.r#final {
         final_runs(&args.dir, &config, &trials, k, args.seeds, args.backend)?;
     }
@@ -648,13 +648,13 @@ fn final_runs(dir: &Path, config: &StudyConfig, trials: &[Trial], k: usize, seed
         let mut args: Vec<String> = vec!["train".into(), "--recipe".into(), recipe_file.display().to_string(), "--seeds".into(), seeds.to_string()];
         args.extend(["--out".into(), out.display().to_string(), "--backend".into(), backend.clone()]);
         args.extend(data_flags(&config.trainer));
-        println!("final runs of trial {} ({}) over {seeds} seeds:", best.number, setting(&best.assignment));
+        say!("final runs of trial {} ({}) over {seeds} seeds:", best.number, setting(&best.assignment));
         let status = Command::new(std::env::current_exe()?).args(&args).stdin(Stdio::null()).status().context("starting tricks train")?;
         if !status.success() {
             bail!("the final runs of trial {} failed ({status})", best.number);
         }
         let summary: SeedsReport = read_json(&out.join(files::SEEDS))?;
-        println!("trial {}: test {:.2} ± {:.2} over {} seeds", best.number, summary.test_mean, summary.test_std, summary.runs.len());
+        say!("trial {}: test {:.2} ± {:.2} over {} seeds", best.number, summary.test_mean, summary.test_std, summary.runs.len());
     }
     Ok(())
 }

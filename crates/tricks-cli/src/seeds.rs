@@ -76,7 +76,7 @@ pub fn train_seeds(
         };
         let score = report.test_score().with_context(|| format!("{}: the run has no test score", dir.display()))?;
         measure.get_or_insert(score);
-        println!("seed {seed}: {score} · {}{how} · {}", report.valid_score(), dir.display());
+        say!("seed {seed}: {score} · {}{how} · {}", report.valid_score(), dir.display());
         runs.push(SeedRun { seed, run_dir: dir, test: score.value(), valid: report.selection_score() });
     }
     let summary = SeedsReport::new(runs);
@@ -93,8 +93,8 @@ pub fn train_seeds(
             format!("test accuracy {mean:.2} ± {std:.2} % over {n} seeds{valid}")
         }
     };
-    println!("{line}");
-    println!("seeds: {}", out.join(files::SEEDS).display());
+    say!("{line}");
+    say!("seeds: {}", out.join(files::SEEDS).display());
     Ok(())
 }
 

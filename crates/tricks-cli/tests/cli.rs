@@ -1,7 +1,7 @@
 //! End-to-end tests of the `tricks` binary on real data.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn tricks(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_tricks")).args(args).current_dir(cwd).output().expect("the binary runs")
@@ -212,4 +212,20 @@ fn the_over_fitting_check_refuses_an_unsupervised_recipe_by_name() {
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("needs a classifier") && err.contains("`rbm`"), "{err}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_output_quietly() {
+    // `tricks recipes | head -1`: the reader is gone before the listing (about 30 kB) is written; the
+    // writes that find the pipe closed end the process quietly, as Unix tools end, with no panic.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tricks"))
+        .arg("recipes")
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success() && !stderr(&out).contains("panicked"), "{:?}: {}", out.status, stderr(&out));
 }
