@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use burn::tensor::backend::Backend;
 use serde::{Deserialize, Serialize};
 
-use crate::run::{load_classifier, read_json};
-use crate::trainable::EVAL_CHUNK;
-use crate::{DeviceSplit, RunInfo, TrainError, files};
+use crate::predict::{argmax, predict};
+use crate::run::read_json;
+use crate::saved::finished_run;
+use crate::{RunInfo, TrainError, files};
 
 /// One member of an ensemble and its own test accuracy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,22 +44,19 @@ pub fn ensemble<B: Backend>(runs: &[PathBuf], device: &B::Device) -> Result<Ense
     let mut sum = vec![0f32; test.len() * data.data.classes];
     let mut members = Vec::with_capacity(runs.len());
     for run in runs {
-        let (model, preprocessing, info) = load_classifier::<B>(run, device)?;
+        let info = finished_run(run)?;
         if info.data != data.data {
             return Err(TrainError::io(
                 run,
                 format!("trained on {} and {} on {}: the members of an ensemble share their data", info.data.source, first.display(), data.data.source),
             ));
         }
-        let split = DeviceSplit::<B>::classification(&preprocessing.apply(&test), device);
-        let mut outputs = Vec::with_capacity(sum.len());
-        for start in (0..split.len()).step_by(EVAL_CHUNK) {
-            let x = split.inputs.clone().narrow(0, start, EVAL_CHUNK.min(split.len() - start));
-            let chunk = model.outputs(x).into_data().convert::<f32>().into_vec::<f32>().map_err(|e| TrainError::io(run, format!("{e:?}")))?;
-            outputs.extend(chunk);
+        let member = predict::<B>(run, &test, None, device)?;
+        if member.predicted.is_none() {
+            return Err(TrainError::io(run, "the run trains no classifier (an MLP or a stack): an ensemble averages class probabilities"));
         }
-        sum.iter_mut().zip(&outputs).for_each(|(s, o)| *s += o);
-        members.push(Member { run_dir: run.clone(), test_accuracy: accuracy(&outputs, &test.labels) });
+        sum.iter_mut().zip(&member.values).for_each(|(s, o)| *s += o);
+        members.push(Member { run_dir: run.clone(), test_accuracy: accuracy(&member.values, &test.labels) });
     }
     let member_mean = members.iter().map(|m| m.test_accuracy).sum::<f64>() / members.len() as f64;
     Ok(EnsembleReport { test_accuracy: accuracy(&sum, &test.labels), member_mean, members, test_examples: test.len() })
@@ -71,11 +69,7 @@ fn accuracy(outputs: &[f32], labels: &[u32]) -> f64 {
         return f64::NAN;
     }
     let classes = outputs.len() / labels.len();
-    let right = outputs
-        .chunks(classes)
-        .zip(labels)
-        .filter(|(row, label)| row.iter().enumerate().fold((0, f32::MIN), |best, (i, &v)| if v > best.1 { (i, v) } else { best }).0 == **label as usize)
-        .count();
+    let right = outputs.chunks(classes).zip(labels).filter(|(row, label)| argmax(row) == **label).count();
     100.0 * right as f64 / labels.len() as f64
 }
 

@@ -94,7 +94,7 @@ pub fn predict<B: Backend>(run_dir: &Path, examples: &Dataset, layer: Option<usi
 }
 
 /// Index of the largest value (the first on ties).
-fn argmax(row: &[f32]) -> u32 {
+pub(crate) fn argmax(row: &[f32]) -> u32 {
     row.iter().enumerate().fold((0, f32::MIN), |best, (i, &v)| if v > best.1 { (i, v) } else { best }).0 as u32
 }
 
