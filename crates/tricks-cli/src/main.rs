@@ -10,6 +10,7 @@ macro_rules! say {
 
 mod backend;
 mod bar;
+mod bench;
 mod commands;
 mod ensemble;
 mod lr_find;
@@ -69,6 +70,9 @@ enum Command {
     /// Write a run's model for other programs: safetensors, tensors by module path, recipe and
     /// preprocessing as metadata.
     Export(predict::ExportArgs),
+    /// Time what users run, in training examples per second: the MLP, RBM and auto-encoder through the
+    /// training loop, the bare update and an evaluation pass, on Fashion-MNIST-shaped data.
+    Bench(bench::BenchArgs),
     /// List the preset recipes with every value and its source, or one preset or recipe file in full.
     Recipes {
         /// Show only this preset, or the recipe in this JSON or TOML file, resolved and checked.
@@ -244,6 +248,7 @@ fn main() -> ExitCode {
         Command::Ensemble(args) => ensemble::ensemble(args),
         Command::Predict(args) => predict::predict(args),
         Command::Export(args) => predict::export(args),
+        Command::Bench(args) => bench::bench(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

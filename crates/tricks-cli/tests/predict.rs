@@ -64,7 +64,7 @@ fn python() -> Option<PathBuf> {
 
 /// Run python/check_export.py on an export, the data given to predict and its predictions.
 fn python_check(python: &Path, model: &Path, data: &Path, predictions: &Path) -> String {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../python/check_export.py");
+    let script = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("../../python/check_export.py");
     let o = Command::new(python).arg(script).args([model, data, predictions]).output().expect("python runs");
     let said = ok(o);
     eprintln!("python/check_export.py on {}: {said}", data.display());

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use tricks_data::{DataError, parse_images, parse_labels};
 
 fn regressions() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
+    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).expect("the regression folder").map(|e| e.expect("an entry").path()).collect();
     files.sort();
     files
@@ -40,7 +40,8 @@ fn every_input_that_crashed_a_parser_is_refused_with_an_error() {
 #[test]
 fn idx_sizes_whose_product_overflows_are_a_truncated_file() {
     // 0x01010101 images of 0x01010103 × 0x01010103 bytes: more than 2^64 bytes.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/idx-images-size-overflow");
+    let path =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions/idx-images-size-overflow");
     match parse_images(&path, std::fs::read(&path).unwrap()) {
         Err(DataError::IdxTruncated { expected, actual, .. }) => assert_eq!((expected, actual), (u64::MAX, 16)),
         other => panic!("{other:?}"),

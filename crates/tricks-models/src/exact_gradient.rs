@@ -16,6 +16,22 @@ pub fn with_derivative<B: Backend, const D: usize>(input: Tensor<B, D>, value: T
     value + (input.clone() - input.detach()) * derivative
 }
 
+/// `value` with its gradient with respect to `input` given by `derivative(&value)`, as
+/// [`with_derivative`]; on a backend that tracks no gradients, `value` alone, without computing the
+/// derivative. `value` must be computed from `input.detach()`.
+pub fn differentiable<B: Backend, const D: usize>(
+    input: Tensor<B, D>,
+    value: Tensor<B, D>,
+    derivative: impl FnOnce(&Tensor<B, D>) -> Tensor<B, D>,
+) -> Tensor<B, D> {
+    if B::ad_enabled(&input.device()) {
+        let d = derivative(&value);
+        with_derivative(input, value, d)
+    } else {
+        value
+    }
+}
+
 /// A scalar equal to `value` whose gradient with respect to `input` is `gradient`.
 pub fn scalar_with_gradient<B: Backend>(input: Tensor<B, 2>, value: Tensor<B, 1>, gradient: Tensor<B, 2>) -> Tensor<B, 1> {
     value + ((input.clone() - input.detach()) * gradient).sum()

@@ -11,7 +11,7 @@ mod loss;
 mod mlp;
 mod penalties;
 
-pub use activation::{activate, sigmoid};
+pub use activation::{activate, sigmoid, sigmoid_value, tanh};
 pub use autoencoder::AutoEncoder;
 pub use init::{glorot_linear, param_ids, zero_linear};
 pub use loss::{one_hot, output_loss};

@@ -3,7 +3,7 @@
 use burn::tensor::{Tensor, activation, backend::Backend};
 use tricks_core::OutputLoss;
 
-use crate::{exact_gradient::scalar_with_gradient, sigmoid};
+use crate::{exact_gradient::scalar_with_gradient, sigmoid_value};
 
 /// Mean over the mini-batch of the per-example loss between pre-activations `a` and targets `y`
 /// (one-hot rows for classes). The mean gives the averaged gradient of Eq. 1 (p.6).
@@ -29,7 +29,7 @@ pub fn output_loss<B: Backend>(kind: OutputLoss, a: Tensor<B, 2>, y: Tensor<B, 2
         OutputLoss::SigmoidCrossEntropy => {
             // softplus(z) = max(z, 0) + log(1 + e^−|z|), stable for any z.
             let softplus = activation::relu(z.clone()) + z.clone().abs().neg().exp().log1p();
-            ((softplus - z.clone() * y.clone()).sum_dim(1), sigmoid(z) - y)
+            ((softplus - z.clone() * y.clone()).sum_dim(1), sigmoid_value(z) - y)
         }
         OutputLoss::LinearSquaredError => {
             let diff = z - y;

@@ -20,7 +20,7 @@ use rand_chacha::ChaCha8Rng;
 use tricks_core::{RbmSpec, Sparsity, VisibleUnits};
 
 use crate::exact_gradient::with_derivative;
-use crate::{kl_sparsity, param_ids, sigmoid};
+use crate::{kl_sparsity, param_ids, sigmoid, sigmoid_value};
 
 /// x̄ is clamped to [this, 1 − this] before the visible bias log(x̄/(1−x̄)) is taken, so that a pixel that
 /// is constant in the training data gets a large finite bias instead of ±∞ (*ours*: HG gives no value).
@@ -69,7 +69,7 @@ pub(crate) fn softplus_value<B: Backend, const D: usize>(a: Tensor<B, D>) -> Ten
 /// softplus(a), stable, with its derivative σ(a) attached exactly; also returns σ(a) (untracked).
 fn softplus<B: Backend, const D: usize>(a: Tensor<B, D>) -> (Tensor<B, D>, Tensor<B, D>) {
     let z = a.clone().detach();
-    let derivative = sigmoid(z.clone());
+    let derivative = sigmoid_value(z.clone());
     (with_derivative(a, softplus_value(z), derivative.clone()), derivative)
 }
 
@@ -82,6 +82,8 @@ pub fn bernoulli<B: Backend, const D: usize>(p: Tensor<B, D>) -> Tensor<B, D> {
 /// The parameters of an RBM without gradient tracking, for Gibbs sampling.
 struct Frozen<B: Backend> {
     w: Tensor<B, 2>,
+    /// Wᵀ, laid out row-major once per mini-batch (reshaped to its own shape): a CPU backend would
+    /// otherwise copy the transposed view at every product.
     wt: Tensor<B, 2>,
     b: Tensor<B, 2>,
     c: Tensor<B, 2>,
@@ -91,8 +93,9 @@ struct Frozen<B: Backend> {
 impl<B: Backend> Frozen<B> {
     fn of(rbm: &Rbm<B>) -> Self {
         let w = rbm.weight.val().detach();
+        let [visible, hidden] = w.dims();
         Frozen {
-            wt: w.clone().transpose(),
+            wt: w.clone().transpose().reshape([hidden, visible]),
             w,
             b: rbm.visible_bias.val().detach().unsqueeze(),
             c: rbm.hidden_bias.val().detach().unsqueeze(),
@@ -101,13 +104,13 @@ impl<B: Backend> Frozen<B> {
     }
 
     fn hidden_probabilities(&self, v: Tensor<B, 2>) -> Tensor<B, 2> {
-        sigmoid(v.matmul(self.w.clone()) + self.c.clone())
+        sigmoid_value(v.matmul(self.w.clone()) + self.c.clone())
     }
 
     fn visible_mean(&self, h: Tensor<B, 2>) -> Tensor<B, 2> {
         let x = h.matmul(self.wt.clone()) + self.b.clone();
         match self.visible {
-            VisibleUnits::Binary => sigmoid(x),
+            VisibleUnits::Binary => sigmoid_value(x),
             VisibleUnits::Gaussian => x,
         }
     }
@@ -299,7 +302,7 @@ impl<B: Backend> Rbm<B> {
         let v0 = v0.detach();
         let (f0, a0) = self.free_energy_and_input(v0.clone());
         let frozen = Frozen::of(self);
-        let p0 = sigmoid(a0.clone().detach());
+        let p0 = sigmoid_value(a0.clone().detach());
         let negative = self.negative_from(&frozen, v0.clone(), p0.clone(), chains);
         let surrogate = self.surrogate_from(f0, a0, negative);
         let reconstruction = squared_error(v0, frozen.visible_mean(p0));

@@ -27,6 +27,7 @@ mod stack;
 mod step;
 mod trainable;
 mod trainable_rbm;
+mod workload;
 
 pub use compare::{plot_runs, read_curve};
 pub use device_data::DeviceSplit;
@@ -54,3 +55,4 @@ pub use saved::{EXPORT_FORMAT, export, finished_run};
 pub use step::{SgdState, StepSettings, penalty_gradient, penalty_value, sgd_step};
 pub use trainable::{Trainable, classification_error, mean_over_chunks};
 pub use tricks_run::{BURN_VERSION, CurvePoint, LevelReport, LikelihoodReport, Report, RunDir, RunInfo, TestScore, ValidationMeasure, files};
+pub use workload::{Bench, Throughput, WORKLOAD_CLASSES, WORKLOAD_HIDDEN, WORKLOAD_INPUTS, WORKLOAD_TRAIN, WORKLOAD_VALID, Workload, synthetic_images};
