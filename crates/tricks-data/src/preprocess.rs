@@ -188,31 +188,40 @@ impl FittedPreprocessing {
     /// # Panics
     /// If `data.dim` differs from [`input_dim`](Self::input_dim).
     pub fn apply(&self, data: &Dataset) -> Dataset {
+        self.apply_owned(data.clone())
+    }
+
+    /// [`apply`](Self::apply) to a data set given away, transformed where it lies (no second copy of a
+    /// large training set; PCA, which changes the width, writes a new one).
+    ///
+    /// # Panics
+    /// If `data.dim` differs from [`input_dim`](Self::input_dim).
+    pub fn apply_owned(&self, mut data: Dataset) -> Dataset {
         assert_eq!(data.dim, self.input_dim(), "preprocessing fitted on {} features applied to data with {}", self.input_dim(), data.dim);
-        let mut out = data.clone();
+        let dim = data.dim;
         match self {
             FittedPreprocessing::None { .. } => {}
             FittedPreprocessing::Standardise { mean, std } => {
-                for row in out.features.chunks_exact_mut(data.dim) {
+                for row in data.features.chunks_exact_mut(dim) {
                     for ((x, m), s) in row.iter_mut().zip(mean).zip(std) {
                         *x = (*x - m) / s;
                     }
                 }
             }
             FittedPreprocessing::Uniformise { features } => {
-                for row in out.features.chunks_exact_mut(data.dim) {
+                for row in data.features.chunks_exact_mut(dim) {
                     for (x, knots) in row.iter_mut().zip(features) {
                         *x = knots.cdf(*x);
                     }
                 }
             }
             FittedPreprocessing::Pca { mean, components, kept, .. } => {
-                out.features = project(data, mean, components, *kept);
-                out.dim = *kept;
-                out.image_shape = None;
+                data.features = project(&data, mean, components, *kept);
+                data.dim = *kept;
+                data.image_shape = None;
             }
         }
-        out
+        data
     }
 }
 

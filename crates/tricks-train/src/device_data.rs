@@ -40,8 +40,16 @@ pub struct DeviceSplit<B: Backend> {
 impl<B: Backend> DeviceSplit<B> {
     /// A classification split: one-hot targets over `data.classes`.
     pub fn classification(data: &Dataset, device: &B::Device) -> Self {
-        let inputs = Tensor::from_data(TensorData::new(data.features.clone(), [data.len(), data.dim]), device);
-        DeviceSplit { inputs, targets: one_hot(&data.labels, data.classes, device), labels: data.labels.clone() }
+        Self::upload(data.clone(), device)
+    }
+
+    /// [`classification`](Self::classification) of a data set given away: its features become the device
+    /// tensor without another copy on the host (on a CPU backend, the same memory).
+    pub fn upload(data: Dataset, device: &B::Device) -> Self {
+        let targets = one_hot(&data.labels, data.classes, device);
+        let shape = [data.len(), data.dim];
+        let inputs = Tensor::from_data(TensorData::new(data.features, shape), device);
+        DeviceSplit { inputs, targets, labels: data.labels }
     }
 
     /// Number of examples.

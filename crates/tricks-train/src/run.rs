@@ -68,7 +68,7 @@ pub fn run<B: AutodiffBackend>(
         if let Some((levels, from)) = adopt_levels(dir, recipe, &info, &options.levels_from)? {
             progress.message(&format!("levels 1 to {levels} taken from {}, where they were pre-trained alike", from.display()));
         }
-        train_into::<B>(dir, recipe, &info, &splits, &preprocessing, options.tsne_layer, device, progress)
+        train_into::<B>(dir, recipe, &info, splits, &preprocessing, options.tsne_layer, device, progress)
     })
 }
 
@@ -90,7 +90,7 @@ pub fn resume<B: AutodiffBackend>(
             return Err(TrainError::io(dir.file(files::RUN), "the data has changed since the run started; resume it with the same data"));
         }
         progress.message(&format!("resuming {} from its checkpoints", run_dir.display()));
-        train_into::<B>(dir, &recipe, &info, &splits, &preprocessing, tsne_layer, device, progress)
+        train_into::<B>(dir, &recipe, &info, splits, &preprocessing, tsne_layer, device, progress)
     })
 }
 
@@ -125,19 +125,23 @@ fn train_into<B: AutodiffBackend>(
     dir: &RunDir,
     recipe: &CheckedRecipe,
     info: &RunInfo,
-    splits: &Splits,
+    splits: Splits,
     preprocessing: &FittedPreprocessing,
     tsne_layer: Option<usize>,
     device: &B::Device,
     progress: &mut dyn Progress,
 ) -> Result<Report, TrainError> {
-    let [train, valid, test] = prepared(splits, preprocessing);
+    // Each split is preprocessed where it lies and handed to the device: one copy of the data in memory.
+    let Splits { train, valid, test, description } = splits;
+    let train = preprocessing.apply_owned(train);
+    let image_shape = train.image_shape;
+    let upload = |d: Dataset| DeviceSplit::upload(preprocessing.apply_owned(d), device);
     let data = RunData::<B> {
-        train: DeviceSplit::classification(&train, device),
-        valid: DeviceSplit::classification(&valid, device),
-        test: (!info.without_test).then(|| DeviceSplit::classification(&test, device)),
-        image_shape: train.image_shape,
-        classes: splits.description.classes,
+        train: DeviceSplit::upload(train, device),
+        valid: upload(valid),
+        test: (!info.without_test).then(|| upload(test)),
+        image_shape,
+        classes: description.classes,
     };
     let stage = |stage| Checkpointing { dir, stage, live: true };
     let mut report = match &recipe.model {
@@ -217,10 +221,6 @@ pub fn load_classifier<B: Backend>(run_dir: &Path, device: &B::Device) -> Result
     let saved = saved(run_dir)?;
     let model = saved.classifier(run_dir, device)?;
     Ok((model, saved.preprocessing, saved.info))
-}
-
-fn prepared(splits: &Splits, preprocessing: &FittedPreprocessing) -> [Dataset; 3] {
-    [&splits.train, &splits.valid, &splits.test].map(|d| preprocessing.apply(d))
 }
 
 /// Fine-tune or train a classifier from `initial`; save it, its curves and filters; score it.
