@@ -18,7 +18,7 @@ pub struct BenchArgs {
     #[arg(long = "workload", value_name = "NAME", value_parser = workload)]
     workloads: Vec<Workload>,
     /// Mini-batch sizes (default: each workload's own: 32 and 256 for the MLP, 20 and 256 for the RBM,
-    /// 20 for the auto-encoder).
+    /// 20 for the auto-encoder, 2,048 rows for the evaluation).
     #[arg(long = "batch", value_name = "B", value_parser = clap::value_parser!(u32).range(1..=65_536))]
     batches: Vec<u32>,
     /// Seconds of timed runs per line, after one untimed warm-up run.

@@ -140,12 +140,17 @@ pub fn mean_over_chunks<B: Backend>(split: &DeviceSplit<B>, score: impl Fn(Tenso
 
 /// Percentage of examples of `split` that `model` misclassifies.
 pub fn classification_error<B: Backend>(model: &Mlp<B>, split: &DeviceSplit<B>) -> f64 {
+    classification_error_by(model, split, EVAL_CHUNK)
+}
+
+/// [`classification_error`], scoring `chunk` rows at a time.
+pub(crate) fn classification_error_by<B: Backend>(model: &Mlp<B>, split: &DeviceSplit<B>, chunk: usize) -> f64 {
     if split.is_empty() {
         return f64::NAN;
     }
     let mut wrong = 0usize;
-    for start in (0..split.len()).step_by(EVAL_CHUNK) {
-        let end = (start + EVAL_CHUNK).min(split.len());
+    for start in (0..split.len()).step_by(chunk) {
+        let end = (start + chunk).min(split.len());
         let x = split.inputs.clone().narrow(0, start, end - start);
         let predicted = model.predict(x).into_data().convert::<i64>().into_vec::<i64>().expect("int predictions");
         wrong += predicted.iter().zip(&split.labels[start..end]).filter(|(p, l)| **p != **l as i64).count();

@@ -14,8 +14,8 @@ use tricks_core::{Activation, AutoEncoderSpec, CheckedRecipe, Init, MlpSpec, Mod
 use tricks_data::Dataset;
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
-use crate::trainable::EVAL_CHUNK;
-use crate::{DeviceSplit, SgdState, Silent, StepSettings, TrainError, Trainable, classification_error, fit, sgd_step};
+use crate::trainable::{EVAL_CHUNK, classification_error_by};
+use crate::{DeviceSplit, SgdState, Silent, StepSettings, TrainError, Trainable, fit, sgd_step};
 
 /// Inputs per example, as Fashion-MNIST's 28×28 images.
 pub const WORKLOAD_INPUTS: usize = 784;
@@ -41,8 +41,8 @@ pub enum Workload {
     /// Denoising auto-encoder 784-500 (tied weights, 30 % masking, cross-entropy), ε0 0.1: one epoch
     /// through [`fit`].
     Dae,
-    /// The MLP's classification error over the validation split (no gradients), in the evaluation's own
-    /// chunks of 2,048 rows whatever the batch.
+    /// The MLP's classification error over the validation split (no gradients), `batch` rows at a time
+    /// (the loop's validation takes 2,048).
     Eval,
 }
 
@@ -175,7 +175,7 @@ impl<B: AutodiffBackend> Bench<B> {
                 Ok(())
             }
             State::Eval { model, valid } => {
-                std::hint::black_box(classification_error(model, valid));
+                std::hint::black_box(classification_error_by(model, valid, self.batch));
                 Ok(())
             }
         }
