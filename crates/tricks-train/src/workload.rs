@@ -14,6 +14,7 @@ use tricks_core::{Activation, AutoEncoderSpec, CheckedRecipe, Init, MlpSpec, Mod
 use tricks_data::Dataset;
 use tricks_models::{AutoEncoder, Mlp, Rbm};
 
+use crate::stack::column_means;
 use crate::trainable::{EVAL_CHUNK, classification_error_by};
 use crate::{DeviceSplit, SgdState, Silent, StepSettings, TrainError, Trainable, fit, sgd_step};
 
@@ -96,15 +97,18 @@ impl Workload {
 pub struct Bench<B: AutodiffBackend> {
     workload: Workload,
     batch: usize,
+    train: DeviceSplit<B>,
+    valid: DeviceSplit<B::InnerBackend>,
     state: State<B>,
 }
 
+/// The model of each workload, with the recipe of those that train.
 enum State<B: AutodiffBackend> {
-    Mlp { model: Mlp<B>, recipe: CheckedRecipe, train: DeviceSplit<B>, valid: DeviceSplit<B::InnerBackend> },
+    Mlp(Mlp<B>, CheckedRecipe),
+    Rbm(Rbm<B>, CheckedRecipe),
+    Dae(AutoEncoder<B>, CheckedRecipe),
     Step { model: Option<Mlp<B>>, recipe: CheckedRecipe, inputs: Tensor<B, 2>, targets: Tensor<B, 2>, sgd: SgdState },
-    Rbm { model: Rbm<B>, recipe: CheckedRecipe, train: DeviceSplit<B>, valid: DeviceSplit<B::InnerBackend> },
-    Dae { model: AutoEncoder<B>, recipe: CheckedRecipe, train: DeviceSplit<B>, valid: DeviceSplit<B::InnerBackend> },
-    Eval { model: Mlp<B::InnerBackend>, valid: DeviceSplit<B::InnerBackend> },
+    Eval(Mlp<B::InnerBackend>),
 }
 
 impl<B: AutodiffBackend> Bench<B> {
@@ -112,32 +116,31 @@ impl<B: AutodiffBackend> Bench<B> {
     /// ([`synthetic_images`]) uploaded once, and a recipe of one epoch without monitoring.
     pub fn new(workload: Workload, batch: usize, device: &B::Device) -> Result<Self, TrainError> {
         let seed = defaults::SEED;
-        let split = |n: usize, seed: u64| DeviceSplit::<B>::classification(&synthetic_images(n, seed), device);
+        let split = |n: usize, seed: u64| DeviceSplit::<B>::upload(synthetic_images(n, seed), device);
         let train = split(WORKLOAD_TRAIN, seed);
         let valid = split(WORKLOAD_VALID, seed + 1).inner();
         let mlp_spec =
             MlpSpec { hidden: vec![WORKLOAD_HIDDEN], activation: Activation::Tanh, output: OutputLoss::SoftmaxNll, init: Init { zero_output_weights: false } };
         let mlp = || Mlp::<B>::new(&mlp_spec, WORKLOAD_INPUTS, WORKLOAD_CLASSES, seed, device);
-        let rbm_spec = RbmSpec::new(WORKLOAD_HIDDEN);
-        let dae_spec = AutoEncoderSpec::denoising(WORKLOAD_HIDDEN, defaults::DAE_MASKING);
+        let mlp_recipe = || one_epoch(Model::Mlp(mlp_spec.clone()), 0.01, batch);
         let state = match workload {
-            Workload::Mlp => State::Mlp { model: mlp(), recipe: one_epoch(Model::Mlp(mlp_spec.clone()), 0.01, batch)?, train, valid },
+            Workload::Mlp => State::Mlp(mlp(), mlp_recipe()?),
             Workload::MlpStep => {
                 let rows: Vec<usize> = (0..batch.min(train.len())).collect();
                 let (inputs, targets) = train.rows(&rows);
-                State::Step { model: Some(mlp()), recipe: one_epoch(Model::Mlp(mlp_spec.clone()), 0.01, batch)?, inputs, targets, sgd: SgdState::default() }
+                State::Step { model: Some(mlp()), recipe: mlp_recipe()?, inputs, targets, sgd: SgdState::default() }
             }
             Workload::Rbm => {
-                let model = Rbm::new(&rbm_spec, WORKLOAD_INPUTS, &column_means(&train), seed, device);
-                State::Rbm { model, recipe: one_epoch(Model::Rbm(rbm_spec), 0.1, batch)?, train, valid }
+                let spec = RbmSpec::new(WORKLOAD_HIDDEN);
+                State::Rbm(Rbm::new(&spec, WORKLOAD_INPUTS, &column_means(&train.inputs), seed, device), one_epoch(Model::Rbm(spec), 0.1, batch)?)
             }
             Workload::Dae => {
-                let model = AutoEncoder::new(&dae_spec, WORKLOAD_INPUTS, seed, device);
-                State::Dae { model, recipe: one_epoch(Model::AutoEncoder(dae_spec), 0.1, batch)?, train, valid }
+                let spec = AutoEncoderSpec::denoising(WORKLOAD_HIDDEN, defaults::DAE_MASKING);
+                State::Dae(AutoEncoder::new(&spec, WORKLOAD_INPUTS, seed, device), one_epoch(Model::AutoEncoder(spec), 0.1, batch)?)
             }
-            Workload::Eval => State::Eval { model: mlp().valid(), valid },
+            Workload::Eval => State::Eval(mlp().valid()),
         };
-        Ok(Bench { workload, batch, state })
+        Ok(Bench { workload, batch, train, valid, state })
     }
 
     /// The workload.
@@ -154,27 +157,29 @@ impl<B: AutodiffBackend> Bench<B> {
     /// step, the validation split for an evaluation.
     pub fn examples(&self) -> usize {
         match &self.state {
-            State::Mlp { train, .. } | State::Rbm { train, .. } | State::Dae { train, .. } => train.len(),
+            State::Mlp(..) | State::Rbm(..) | State::Dae(..) => self.train.len(),
             State::Step { .. } => self.batch,
-            State::Eval { valid, .. } => valid.len(),
+            State::Eval(_) => self.valid.len(),
         }
     }
 
     /// Run the workload once, from the same initial model each time (a bare step carries on from the last).
     pub fn run(&mut self) -> Result<(), TrainError> {
+        let (train, valid) = (&self.train, &self.valid);
         match &mut self.state {
-            State::Mlp { model, recipe, train, valid } => fit(model, recipe, train, valid, &mut Silent).map(drop),
-            State::Rbm { model, recipe, train, valid } => fit(model, recipe, train, valid, &mut Silent).map(drop),
-            State::Dae { model, recipe, train, valid } => fit(model, recipe, train, valid, &mut Silent).map(drop),
+            State::Mlp(model, recipe) => fit(model, recipe, train, valid, &mut Silent).map(drop),
+            State::Rbm(model, recipe) => fit(model, recipe, train, valid, &mut Silent).map(drop),
+            State::Dae(model, recipe) => fit(model, recipe, train, valid, &mut Silent).map(drop),
             State::Step { model, recipe, inputs, targets, sgd } => {
                 let m = model.take().expect("the model is put back after every step");
                 let loss = m.batch_loss(inputs.clone(), targets.clone(), &mut ());
                 let grads = GradientsParams::from_grads(loss.backward(), &m);
-                let settings = StepSettings { learning_rate: recipe.optimiser.learning_rate, momentum_beta: 1.0, penalty_scale: 0.0, recipe };
+                let o = &recipe.optimiser;
+                let settings = StepSettings { learning_rate: o.learning_rate, momentum_beta: o.momentum_beta, penalty_scale: 0.0, recipe };
                 *model = Some(sgd_step(m, grads, sgd, settings));
                 Ok(())
             }
-            State::Eval { model, valid } => {
+            State::Eval(model) => {
                 std::hint::black_box(classification_error_by(model, valid, self.batch));
                 Ok(())
             }
@@ -242,9 +247,4 @@ pub fn synthetic_images(n: usize, seed: u64) -> Dataset {
     let labels: Vec<u32> = (0..n).map(|i| (i % WORKLOAD_CLASSES) as u32).collect();
     let features = labels.iter().flat_map(|&l| prototypes[l as usize].clone()).map(|v| (v + rng.random_range(-0.2..0.2f32)).clamp(0.0, 1.0)).collect();
     Dataset { features, labels, dim: WORKLOAD_INPUTS, classes: WORKLOAD_CLASSES, image_shape: Some((28, 28)) }
-}
-
-/// Mean of each input column of `split`, for an RBM's initial visible biases.
-fn column_means<B: AutodiffBackend>(split: &DeviceSplit<B>) -> Vec<f32> {
-    split.inputs.clone().inner().mean_dim(0).into_data().convert::<f32>().into_vec().expect("f32 means")
 }
