@@ -61,6 +61,10 @@ impl ModelFile {
         if tensors.is_empty() {
             return Err(corrupt("no parameter tensors".into()));
         }
+        let mut names = std::collections::HashSet::new();
+        if let Some(twice) = tensors.iter().find(|t| !names.insert(t.name.as_str())) {
+            return Err(corrupt(format!("two tensors are named `{}`", twice.name)));
+        }
         Ok(ModelFile { tensors })
     }
 
@@ -207,6 +211,23 @@ mod tests {
         assert!(ModelFile::parse(Path::new("m"), &longer).unwrap_err().to_string().contains("1 bytes after the end"));
         let nan = ModelFile::parse(Path::new("m"), &record(&[1.0, f32::NAN, 0.0, 0.0, 0.0, 0.0], 3)).unwrap_err().to_string();
         assert!(nan.contains("tensor `layers.0.weight`: value 1 is NaN"), "{nan}");
+    }
+
+    /// Found by `fuzz/run`: a name reached twice (a repeated key, or a key holding a `.`) made a file that
+    /// disagreed with its own names and shapes; it is refused when read.
+    #[test]
+    fn refuses_two_tensors_of_one_name() {
+        let good = rmpv::decode::read_value(&mut &record(&[1.0; 6], 3)[..]).unwrap();
+        let layer = good["item"]["layers"][0].clone();
+        let weight = layer["weight"].clone();
+        let repeated = Value::Map(vec![("w".into(), weight.clone()), ("w".into(), layer["bias"].clone())]);
+        let dotted = Value::Map(vec![("a".into(), Value::Map(vec![("b".into(), weight.clone())])), ("a.b".into(), weight)]);
+        for (item, name) in [(repeated, "w"), (dotted, "a.b")] {
+            let mut bytes = Vec::new();
+            rmpv::encode::write_value(&mut bytes, &Value::Map(vec![("item".into(), item)])).unwrap();
+            let e = ModelFile::parse(Path::new("m"), &bytes).unwrap_err().to_string();
+            assert!(e.contains(&format!("two tensors are named `{name}`")), "{e}");
+        }
     }
 
     #[test]
